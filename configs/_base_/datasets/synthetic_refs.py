@@ -1,0 +1,46 @@
+# The built-in synthetic dataset, written in the refer format by
+# tools/dataset_converters/make_synthetic_refs.py data/synthetic
+dataset_type = 'RefCOCODataset'
+data_root = 'data/synthetic/'
+img_scale = (128, 128)
+
+train_pipeline = [
+    dict(type='LoadGroundingImage'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='PackGroundingInputs')
+]
+test_pipeline = [
+    dict(type='LoadGroundingImage'),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    # after Resize: targets stay in original-image pixels for metrics
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackGroundingInputs')
+]
+
+_split = dict(
+    type=dataset_type,
+    data_root=data_root,
+    ann_file='synthetic/instances.json',
+    split_file='synthetic/refs(unc).p',
+    data_prefix=dict(img_path='images/'),
+    dataset_name='synthetic')
+
+train_dataloader = dict(
+    batch_size=64,
+    num_workers=0,
+    persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(**_split, split='train', pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=0,
+    persistent_workers=False,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(**_split, split='val', pipeline=test_pipeline,
+                 test_mode=True))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(type='RECMetric', group_key='expr_kind')
+test_evaluator = val_evaluator

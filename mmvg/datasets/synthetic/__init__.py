@@ -1,0 +1,12 @@
+"""A synthetic grounding dataset written in the RefCOCO/gRefCOCO formats."""
+from .expressions import Desc, Expression, Ordinal, Relation, resolve
+from .generator import make_synthetic_dataset
+from .parsing import parse_expression
+from .phrasing import phrasings, vocabulary
+from .scene import Scene, SceneObject
+
+__all__ = [
+    'make_synthetic_dataset', 'Desc', 'Expression', 'Ordinal', 'Relation',
+    'resolve', 'parse_expression', 'phrasings', 'vocabulary', 'Scene',
+    'SceneObject'
+]

@@ -1,0 +1,78 @@
+"""BaseGrounder: owns the loss / predict / tensor modes of every method."""
+from abc import ABCMeta, abstractmethod
+from typing import Dict, List, Optional, Union
+
+from mmdet.structures import DetDataSample
+from mmengine.model import BaseModel
+from torch import Tensor
+
+SampleList = List[DetDataSample]
+
+
+class BaseGrounder(BaseModel, metaclass=ABCMeta):
+    """Base class of grounders: image + expression -> boxes (and masks).
+
+    A subclass implements :meth:`extract_feat` (encode and fuse both
+    modalities); the head, built from ``bbox_head``, turns the features into
+    losses or predictions. Predictions land in ``pred_instances`` of each
+    sample, in original-image pixels when ``rescale`` is True.
+    """
+
+    def __init__(self,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+
+    @staticmethod
+    def texts_of(data_samples: SampleList) -> List[str]:
+        """The expressions of a batch, refusing samples without one."""
+        texts = []
+        for sample in data_samples:
+            if 'text' not in sample:
+                raise KeyError('A data sample has no `text`: pack samples '
+                               'with PackGroundingInputs. Sample metainfo: '
+                               f'{sample.metainfo}')
+            texts.append(sample.text)
+        return texts
+
+    @abstractmethod
+    def extract_feat(self, inputs: Tensor,
+                     data_samples: SampleList) -> Dict[str, Tensor]:
+        """Encode images and expressions into the head's input features."""
+
+    def forward(self,
+                inputs: Tensor,
+                data_samples: Optional[SampleList] = None,
+                mode: str = 'tensor') -> Union[Dict, SampleList, Tensor]:
+        """Dispatch to ``loss``, ``predict`` or ``_forward``."""
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self._forward(inputs, data_samples)
+        raise RuntimeError(f'Invalid mode "{mode}": use loss, predict or '
+                           'tensor.')
+
+    def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
+        """Losses of a batch."""
+        feats = self.extract_feat(inputs, data_samples)
+        return self.bbox_head.loss(feats, data_samples)
+
+    def predict(self,
+                inputs: Tensor,
+                data_samples: SampleList,
+                rescale: bool = True) -> SampleList:
+        """Predict boxes; ``rescale`` maps them to original-image pixels."""
+        feats = self.extract_feat(inputs, data_samples)
+        results = self.bbox_head.predict(feats, data_samples, rescale=rescale)
+        for sample, result in zip(data_samples, results):
+            sample.pred_instances = result
+        return data_samples
+
+    def _forward(self, inputs: Tensor,
+                 data_samples: Optional[SampleList] = None) -> tuple:
+        """Raw head outputs, for analysis tools (FLOPs, export)."""
+        feats = self.extract_feat(inputs, data_samples)
+        return self.bbox_head(feats)

@@ -1,0 +1,78 @@
+"""Dense REC head: which fused patch holds the target centre, and its box."""
+from typing import Dict, List, Tuple
+
+import torch
+from mmdet.models.layers import MLP
+from mmdet.structures import DetDataSample
+from mmengine.structures import InstanceData
+from torch import Tensor, nn
+
+from mmvg.registry import MODELS
+from .base_box_head import BaseBoxHead
+
+
+@MODELS.register_module()
+class PatchCenterHead(BaseBoxHead):
+    """Score every fused visual token and regress a box from each.
+
+    Training: cross-entropy over the tokens, the target being the token
+    whose cell holds the ground-truth centre; box losses on that token's box.
+    Inference: the box of the top-scoring token. This direct patch
+    supervision is what makes small grounders learn from scratch, where
+    plain [REG] regression stays at the mean box.
+
+    Each token predicts its box's centre inside its own cell (sigmoid
+    offsets) and the size as a fraction of the input.
+
+    Args:
+        in_channels: token width.
+        loss_cls: classification loss over tokens.
+        loss_bbox, loss_iou: see :class:`BaseBoxHead`.
+    """
+
+    def __init__(self,
+                 in_channels: int = 256,
+                 loss_cls: dict = dict(
+                     type='CrossEntropyLoss', loss_weight=1.0),
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.score = nn.Linear(in_channels, 1)
+        self.box_mlp = MLP(in_channels, in_channels, 4, 2)
+        self.loss_cls = MODELS.build(loss_cls)
+
+    def forward(self, feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
+        """Token logits (B, N) and normalised cxcywh boxes (B, N, 4)."""
+        visual = feats['visual']
+        height, width = feats['visual_hw']
+        logits = self.score(visual).squeeze(-1)
+        logits = logits.masked_fill(feats['visual_mask'], float('-inf'))
+        offsets = self.box_mlp(visual).sigmoid()
+        rows = torch.arange(height, device=visual.device).repeat_interleave(
+            width)
+        cols = torch.arange(width, device=visual.device).repeat(height)
+        boxes = torch.stack([(cols + offsets[..., 0]) / width,
+                             (rows + offsets[..., 1]) / height,
+                             offsets[..., 2], offsets[..., 3]], dim=-1)
+        return logits, boxes
+
+    def loss(self, feats: Dict[str, Tensor],
+             data_samples: List[DetDataSample]) -> dict:
+        logits, boxes = self(feats)
+        target = self.gt_targets(data_samples, boxes)
+        height, width = feats['visual_hw']
+        col = (target[:, 0] * width).long().clamp(0, width - 1)
+        row = (target[:, 1] * height).long().clamp(0, height - 1)
+        index = row * width + col
+        picked = boxes[torch.arange(boxes.shape[0]), index]
+        losses = self.box_losses(picked, target)
+        losses['loss_cls'] = self.loss_cls(logits, index)
+        return losses
+
+    def predict(self, feats: Dict[str, Tensor],
+                data_samples: List[DetDataSample],
+                rescale: bool = True) -> List[InstanceData]:
+        logits, boxes = self(feats)
+        scores, index = logits.softmax(-1).max(-1)
+        picked = boxes[torch.arange(boxes.shape[0]), index]
+        return self.to_instances(picked[:, None], scores[:, None],
+                                 data_samples, rescale)

@@ -1,0 +1,4 @@
+from .beit3_tokenizer import BEiT3Tokenizer
+from .hf_text_encoder import HFTextEncoder
+
+__all__ = ['BEiT3Tokenizer', 'HFTextEncoder']

@@ -1,0 +1,3 @@
+from .grounding_visualizer import GroundingVisualizer
+
+__all__ = ['GroundingVisualizer']

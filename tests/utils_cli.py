@@ -1,0 +1,44 @@
+"""Run the project's command-line tools in tests and read their logs."""
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+from typing import List
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
+    """Run ``args`` from the project root; fail with its output on error."""
+    full_env = dict(os.environ, OMP_NUM_THREADS='1', **(env or {}))
+    proc = subprocess.run(
+        args, cwd=ROOT, env=full_env, capture_output=True, text=True,
+        timeout=timeout)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-6000:]
+    return output
+
+
+def python_tool(script: str, *args: str, **kwargs) -> str:
+    """Run ``python tools/<script> args...``."""
+    return run_tool([sys.executable, f'tools/{script}', *args], **kwargs)
+
+
+def json_log_records(work_dir: str) -> List[dict]:
+    """All records of the mmengine json logs under ``work_dir``."""
+    records = []
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                          'scalars.json'))):
+        with open(path) as f:
+            records += [json.loads(line) for line in f if line.strip()]
+    return records
+
+
+def logged_test_metrics(work_dir: str) -> dict:
+    """The metrics a ``tools/test.py`` run logged in ``work_dir``."""
+    paths = sorted(glob.glob(osp.join(work_dir, '*', '*.json')))
+    assert paths, f'no json log in {work_dir}'
+    with open(paths[-1]) as f:
+        return json.loads(f.readline())

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Install mmvg with its test requirements, then run the test suite.
+#   bash tools/run_tests.sh [pytest args]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/tools/install.sh" --tests
+cd "$ROOT"
+python -m pytest tests -q "$@"

@@ -1,0 +1,83 @@
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT``."""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from mmvg.utils import register_all_modules, setup_cpu_distributed
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test (and eval) a grounder')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save the metrics')
+    parser.add_argument(
+        '--out', help='dump predictions to this JSON file (one record per '
+        'sample, original-image pixels)')
+    parser.add_argument(
+        '--show-dir', help='save pictures of predictions in '
+        'work_dir/timestamp/show_dir')
+    parser.add_argument('--show', action='store_true', help='show pictures')
+    parser.add_argument('--wait-time', type=float, default=2, help='seconds')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
+    """Turn on the visualization hook for ``--show`` / ``--show-dir``."""
+    hook = cfg.default_hooks.get('visualization')
+    if hook is None:
+        raise RuntimeError('--show/--show-dir need a `visualization` hook in '
+                           'default_hooks (see configs/_base_/'
+                           'default_runtime.py).')
+    hook['draw'] = True
+    if args.show:
+        hook['show'] = True
+        hook['wait_time'] = args.wait_time
+    if args.show_dir:
+        hook['test_out_dir'] = args.show_dir
+
+
+def main() -> None:
+    args = parse_args()
+    register_all_modules(init_default_scope=False)
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    if args.show or args.show_dir:
+        enable_visualization(cfg, args)
+    if args.out is not None:
+        if not args.out.endswith('.json'):
+            raise ValueError(f'--out must be a .json file, got {args.out}')
+        evaluator = cfg.test_evaluator
+        if isinstance(evaluator, (dict, ConfigDict)):
+            evaluator = [evaluator]
+        cfg.test_evaluator = list(evaluator) + [
+            dict(type='DumpGroundingPredictions', out_file_path=args.out)]
+    setup_cpu_distributed(cfg, args.launcher)
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
+        RUNNERS.build(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()
