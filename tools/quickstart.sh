@@ -10,7 +10,7 @@ WORK_DIR=work_dirs/quickstart
 
 bash tools/install.sh
 python tools/dataset_converters/make_synthetic_refs.py data/synthetic \
-    --num-images 2500 --seed 0
+    --num-images 8000 --seed 0
 start=$SECONDS
 python tools/train.py "$CONFIG" --work-dir "$WORK_DIR"
 train_seconds=$((SECONDS - start))

@@ -1,20 +1,17 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT``."""
 import argparse
-import os
-import os.path as osp
 
-from mmengine.config import Config, ConfigDict, DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
+from mmengine.config import Config, ConfigDict
 
 from mmvg.utils import register_all_modules, setup_cpu_distributed
+from mmvg.utils.tool_config import (add_common_args, build_runner,
+                                    load_tool_config)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test (and eval) a grounder')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='the dir to save the metrics')
     parser.add_argument(
         '--out', help='dump predictions to this JSON file (one record per '
         'sample, original-image pixels)')
@@ -23,16 +20,8 @@ def parse_args() -> argparse.Namespace:
         'work_dir/timestamp/show_dir')
     parser.add_argument('--show', action='store_true', help='show pictures')
     parser.add_argument('--wait-time', type=float, default=2, help='seconds')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings')
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_common_args(parser)
+    return parser.parse_args()
 
 
 def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
@@ -53,15 +42,7 @@ def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
 def main() -> None:
     args = parse_args()
     register_all_modules(init_default_scope=False)
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    cfg = load_tool_config(args)
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
         enable_visualization(cfg, args)
@@ -74,8 +55,7 @@ def main() -> None:
         cfg.test_evaluator = list(evaluator) + [
             dict(type='DumpGroundingPredictions', out_file_path=args.out)]
     setup_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
-        RUNNERS.build(cfg)
+    runner = build_runner(cfg)
     runner.test()
 
 

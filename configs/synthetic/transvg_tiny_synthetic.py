@@ -52,9 +52,9 @@ model = dict(
         dropout=0.0),
     bbox_head=dict(type='PatchCenterHead', in_channels=embed_dims))
 
-max_epochs = 12
+max_epochs = 4
 train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=4)
+    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=2)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
@@ -72,5 +72,5 @@ auto_scale_lr = dict(enable=False, base_batch_size=64)
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
-    checkpoint=dict(type='CheckpointHook', interval=4, max_keep_ckpts=2))
+    checkpoint=dict(type='CheckpointHook', interval=2, max_keep_ckpts=2))
 randomness = dict(seed=0)

@@ -8,6 +8,8 @@ train_pipeline = [
     dict(type='LoadGroundingImage'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
+    # flips boxes and swaps 'left' / 'right' in the expression
+    dict(type='GroundingRandomFlip', prob=0.5),
     dict(type='PackGroundingInputs')
 ]
 test_pipeline = [
