@@ -53,3 +53,18 @@ def test_test_dumps_draws_and_round_trips(trained, synthetic_root, tmp_path):
         offline = json.load(f)
     for key, value in offline.items():
         assert metrics[key] == pytest.approx(value, abs=1e-6), key
+
+
+def test_amp_training_on_cpu_uses_bfloat16_autocast(synthetic_root,
+                                                    tmp_path):
+    work_dir = str(tmp_path / 'amp')
+    python_tool('train.py', TINY_CONFIG, '--work-dir', work_dir, '--amp',
+                '--cfg-options', *synthetic_cfg_options(synthetic_root),
+                'train_cfg.max_epochs=1', 'train_cfg.val_interval=1')
+    dumped = glob.glob(osp.join(work_dir, '*', 'vis_data', 'config.py'))
+    assert dumped
+    with open(dumped[0]) as f:
+        text = f.read()
+    assert "type='AutocastOptimWrapper'" in text and 'bfloat16' in text
+    losses = [r['loss'] for r in json_log_records(work_dir) if 'loss' in r]
+    assert losses and all(loss == loss for loss in losses)  # no NaN
