@@ -12,7 +12,10 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
     """Run ``args`` from the project root; fail with its output on error."""
-    full_env = dict(os.environ, OMP_NUM_THREADS='1', **(env or {}))
+    # tools must import this checkout's mmvg, whatever is installed
+    path = os.pathsep.join(filter(None, [ROOT, os.environ.get('PYTHONPATH')]))
+    full_env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=path,
+                    **(env or {}))
     proc = subprocess.run(
         args, cwd=ROOT, env=full_env, capture_output=True, text=True,
         timeout=timeout)

@@ -36,5 +36,6 @@ $PIP -r "$ROOT/requirements/runtime.txt"
 $PIP --no-build-isolation --no-deps -e "$ROOT"
 if [ "${1:-}" = "--tests" ]; then
     $PIP -r "$ROOT/requirements/tests.txt"
+    $PIP --no-deps -r "$ROOT/requirements/tests_nodeps.txt"
 fi
 python -c "import mmcv._ext, mmdet.models, mmvg; print('mmvg', mmvg.__version__, 'ready')"

@@ -1,4 +1,5 @@
 """Draw an expression with its ground-truth and predicted boxes / masks."""
+import textwrap
 from typing import Optional
 
 import mmcv
@@ -82,9 +83,12 @@ class GroundingVisualizer(DetLocalVisualizer):
             self._draw_layer(pred.bboxes, pred.get('masks'), self.pred_color,
                              scale, width)
         if data_sample is not None and 'text' in data_sample:
+            font_size = max(10, int(image.shape[0] / 28))
+            # a character is at most ~0.75 font sizes wide: wrap to fit
+            width = max(8, int(image.shape[1] / (0.75 * font_size)))
             self.draw_texts(
-                data_sample.text, np.array([4, 4]), colors='white',
-                font_sizes=max(10, int(image.shape[0] / 28)),
+                '\n'.join(textwrap.wrap(data_sample.text, width)),
+                np.array([4, 4]), colors='white', font_sizes=font_size,
                 bboxes=[dict(facecolor='black', alpha=0.6, pad=2,
                              edgecolor='none')])
         drawn = self.get_image()
