@@ -41,7 +41,7 @@ class VLFusionTransformer(BaseModule):
             layer_cfg=dict(
                 self_attn_cfg=dict(
                     embed_dims=embed_dims, num_heads=num_heads,
-                    dropout=dropout, batch_first=True),
+                    attn_drop=dropout, proj_drop=dropout, batch_first=True),
                 ffn_cfg=dict(
                     embed_dims=embed_dims, feedforward_channels=ffn_dims,
                     ffn_drop=dropout)))
