@@ -1,0 +1,3 @@
+from .inferencer import GroundingInferencer
+
+__all__ = ['GroundingInferencer']
