@@ -28,6 +28,9 @@ if ! has mmcv 2.1.0 || ! python -c "import mmcv._ext" 2>/dev/null; then
         echo "No mmcv wheel folder; building mmcv 2.1.0 from source (slow)."
         $PIP "setuptools<70" wheel ninja psutil
         MMCV_WITH_OPS=1 $PIP --no-build-isolation "mmcv==2.1.0"
+        # mmcv's build needs pkg_resources (setuptools < 70); torch wants a
+        # newer setuptools back afterwards
+        $PIP "setuptools>=77"
     fi
 fi
 has mmdet 3.3.0 || $PIP "mmdet==3.3.0"
