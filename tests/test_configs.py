@@ -1,5 +1,6 @@
 """Every config under configs/ builds and runs one train and one test step
 (on the small synthetic set, with its vocabulary)."""
+import copy
 import glob
 import os.path as osp
 
@@ -10,6 +11,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 
 from mmvg.registry import DATASETS, MODELS
+from test_simvg_spm import load_tool as load_spm_tool
 from utils_cli import ROOT
 
 CONFIGS = sorted(
@@ -20,10 +22,74 @@ CONFIGS = sorted(
 
 
 def point_at(cfg: Config, root) -> None:
-    """Use the synthetic set and its vocabulary."""
+    """Use the synthetic set and its vocabulary (or, for BEiT-3's
+    sentencepiece tokenizer, a model trained on that vocabulary)."""
     for loader in ('train_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = f'{root}/'
-    cfg.model.text_encoder.vocab_file = f'{root}/synthetic/vocab.txt'
+    if 'text_encoder' in cfg.model:
+        cfg.model.text_encoder.vocab_file = f'{root}/synthetic/vocab.txt'
+    if 'tokenizer' in cfg.model:
+        cfg.model.tokenizer.spm_path = load_spm_tool().make_synthetic_spm(
+            str(root))
+
+
+_SYNTHETIC_FILES = dict(
+    ann_file='synthetic/instances.json',
+    split_file='synthetic/refs(unc).p',
+    data_prefix=dict(img_path='images/'))
+
+#: Configs for real data, keyed by path prefix: ``--cfg-options`` that swap
+#: what needs downloads or a GPU (pretrained weights, hub models, full-size
+#: backbones) for tiny random stand-ins and read the synthetic refer files.
+OVERRIDES = {
+    'configs/vglaw/': {
+        'model.backbone.embed_dims': 32,
+        'model.backbone.num_layers': 2,
+        'model.backbone.num_heads': 2,
+        'model.backbone.global_attn_indexes': (1, ),
+        'model.backbone.rel_pos_grid': None,
+        'model.backbone.lang_dims': 32,
+        'model.backbone.num_groups': 4,
+        'model.backbone.dynamic_dims': 4,
+        'model.backbone.init_cfg': None,
+        'model.text_encoder': dict(
+            _delete_=True, type='HFTextEncoder', max_length=40,
+            config=dict(hidden_size=32, num_hidden_layers=1,
+                        num_attention_heads=2, intermediate_size=64)),
+        'model.bbox_head.in_channels': 32,
+        'model.bbox_head.lang_dims': 32,
+        'model.bbox_head.pool_dims': 16,
+        'model.bbox_head.norm_cfg': dict(type='GN', num_groups=4),
+        'train_dataloader.dataset': _SYNTHETIC_FILES,
+        'test_dataloader.dataset': dict(**_SYNTHETIC_FILES, split='val'),
+    },
+    'configs/simvg/': {
+        'model.backbone.arch': dict(
+            _delete_=True, embed_dims=32, num_layers=1, num_heads=2,
+            mlp_ratio=2.),
+        'model.backbone.vocab_size': 64,
+        'model.backbone.init_cfg': None,
+        'model.bbox_head.in_channels': 32,
+        'train_dataloader.dataset': _SYNTHETIC_FILES,
+        'test_dataloader.dataset': dict(**_SYNTHETIC_FILES, split='val'),
+    },
+    'configs/simvg/simvg_vit-b32_200e_grefcoco': {
+        'train_dataloader.dataset.split_file': 'synthetic/grefs(unc).json',
+        'test_dataloader.dataset.split_file': 'synthetic/grefs(unc).json',
+    },
+    'configs/simvg/simvg_vit-b32_1x_flickr30k': {
+        'train_dataloader.dataset.type': 'RefCOCODataset',
+        'train_dataloader.dataset.split': 'train',
+        'test_dataloader.dataset.type': 'RefCOCODataset',
+    },
+}
+
+
+def apply_overrides(cfg: Config, config: str) -> None:
+    """Merge the :data:`OVERRIDES` whose prefix ``config`` starts with."""
+    for prefix, options in OVERRIDES.items():
+        if config.startswith(prefix):
+            cfg.merge_from_dict(copy.deepcopy(options))
 
 
 def batch_of(dataset_cfg: dict, size: int = 2) -> dict:
@@ -34,6 +100,7 @@ def batch_of(dataset_cfg: dict, size: int = 2) -> dict:
 @pytest.mark.parametrize('config', CONFIGS)
 def test_config_trains_and_tests_one_step(config, synthetic_root):
     cfg = Config.fromfile(osp.join(ROOT, config))
+    apply_overrides(cfg, config)
     point_at(cfg, synthetic_root)
     model = MODELS.build(cfg.model)
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)

@@ -1,4 +1,6 @@
 from .base_grounder import BaseGrounder
+from .simvg import SimVG
 from .transvg import TransVG
+from .vglaw import VGLAW
 
-__all__ = ['BaseGrounder', 'TransVG']
+__all__ = ['BaseGrounder', 'SimVG', 'TransVG', 'VGLAW']

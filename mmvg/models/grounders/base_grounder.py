@@ -2,6 +2,7 @@
 from abc import ABCMeta, abstractmethod
 from typing import Dict, List, Optional, Union
 
+import torch.nn.functional as F
 from mmdet.structures import DetDataSample
 from mmengine.model import BaseModel
 from torch import Tensor
@@ -35,6 +36,17 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                                f'{sample.metainfo}')
             texts.append(sample.text)
         return texts
+
+    @staticmethod
+    def padding_mask(inputs: Tensor, data_samples: SampleList,
+                     size: tuple) -> Tensor:
+        """(B, *size) bool map, True on cells of batch padding (the input
+        beyond each sample's ``img_shape``), resized to a feature map."""
+        pad = inputs.new_ones((inputs.shape[0], 1, *inputs.shape[-2:]))
+        for i, sample in enumerate(data_samples):
+            img_h, img_w = sample.metainfo['img_shape'][:2]
+            pad[i, :, :img_h, :img_w] = 0
+        return F.interpolate(pad, size=size)[:, 0].bool()
 
     @abstractmethod
     def extract_feat(self, inputs: Tensor,

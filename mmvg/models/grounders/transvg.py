@@ -1,8 +1,6 @@
 """TransVG-style grounder: visual backbone + text encoder + VL transformer."""
 from typing import Dict, List, Optional
 
-import torch
-import torch.nn.functional as F
 from mmdet.models.layers import SinePositionalEncoding
 from mmdet.structures import DetDataSample
 from torch import Tensor, nn
@@ -49,13 +47,8 @@ class TransVG(BaseGrounder):
                       data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
         """Last-level visual tokens, their 2-D positions and padding mask."""
         feat = self.neck(self.backbone(inputs))[-1]
-        batch, _, height, width = feat.shape
-        input_h, input_w = inputs.shape[-2:]
-        pad = inputs.new_ones((batch, input_h, input_w))
-        for i, sample in enumerate(data_samples):
-            img_h, img_w = sample.metainfo['img_shape']
-            pad[i, :img_h, :img_w] = 0
-        mask = F.interpolate(pad[:, None], size=(height, width))[:, 0].bool()
+        height, width = feat.shape[-2:]
+        mask = self.padding_mask(inputs, data_samples, (height, width))
         pos = self.positional_encoding(mask)
         return dict(
             tokens=feat.flatten(2).transpose(1, 2),

@@ -1,5 +1,15 @@
 from .base_box_head import BaseBoxHead
+from .law_head import VGLAWHead
 from .patch_center_head import PatchCenterHead
 from .reg_token_head import RegTokenHead
+from .simvg_decoder_branch import SimVGDecoderBranch
+from .simvg_head import SimVGHead
+from .simvg_set_head import SimVGSetHead
+from .simvg_token_branch import SimVGTokenBranch
+from .simvg_tqg import TextGuidedQueryGenerator
 
-__all__ = ['BaseBoxHead', 'PatchCenterHead', 'RegTokenHead']
+__all__ = [
+    'BaseBoxHead', 'PatchCenterHead', 'RegTokenHead', 'SimVGDecoderBranch',
+    'SimVGHead', 'SimVGSetHead', 'SimVGTokenBranch',
+    'TextGuidedQueryGenerator', 'VGLAWHead'
+]

@@ -1,0 +1,3 @@
+from .dwbd_loss import DWBDLoss
+
+__all__ = ['DWBDLoss']

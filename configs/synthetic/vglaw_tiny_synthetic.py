@@ -1,0 +1,103 @@
+# A tiny VG-LAW (language-adaptive ViT + multi-task head) that trains on CPU
+# on the built-in synthetic dataset: REC boxes and RES masks together.
+_base_ = [
+    '../_base_/datasets/synthetic_refs.py',
+    '../_base_/default_runtime.py'
+]
+
+embed_dims = 128
+lang_dims = 128
+patch_size = 8
+max_length = 40
+model = dict(
+    type='VGLAW',
+    data_preprocessor=dict(
+        type='DetDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True,
+        pad_size_divisor=16,
+        pad_mask=True),
+    backbone=dict(
+        type='LanguageAdaptiveViT',
+        img_size=128,
+        patch_size=patch_size,
+        embed_dims=embed_dims,
+        num_layers=4,
+        num_heads=4,
+        with_cls_token=False,
+        final_norm=False,
+        window_size=8,
+        global_attn_indexes=(1, 3),
+        use_rel_pos=True,
+        lang_dims=lang_dims,
+        num_groups=4,
+        reduction=16,
+        dynamic_dims=16),
+    text_encoder=dict(
+        type='HFTextEncoder',
+        config=dict(
+            hidden_size=lang_dims,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            intermediate_size=256),
+        vocab_file='data/synthetic/synthetic/vocab.txt',
+        max_length=max_length),
+    bbox_head=dict(
+        type='VGLAWHead',
+        in_channels=embed_dims,
+        lang_dims=lang_dims,
+        pool_dims=64,
+        in_stride=patch_size,
+        with_rec=True,
+        with_res=True))
+
+# masks travel with the boxes: loaded as bitmaps, resized and flipped
+train_pipeline = [
+    dict(type='LoadGroundingImage'),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
+         poly2mask=True),
+    dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
+    dict(type='GroundingRandomFlip', prob=0.5),
+    dict(type='PackGroundingInputs')
+]
+test_pipeline = [
+    dict(type='LoadGroundingImage'),
+    dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
+    # after Resize: targets stay in original-image pixels for metrics
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
+         poly2mask=True),
+    dict(type='PackGroundingInputs')
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader
+
+val_evaluator = [
+    dict(type='RECMetric', group_key='expr_kind'),
+    dict(type='RESMetric')
+]
+test_evaluator = val_evaluator
+
+max_epochs = 4
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=2)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4),
+    clip_grad=dict(max_norm=1.0, norm_type=2))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
+         end=200),
+    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=max_epochs,
+         eta_min=1e-5)
+]
+auto_scale_lr = dict(enable=False, base_batch_size=64)
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=20),
+    checkpoint=dict(type='CheckpointHook', interval=2, max_keep_ckpts=2))
+randomness = dict(seed=0)

@@ -1,0 +1,56 @@
+"""VG-LAW (CVPR 2023): a ViT whose weights the expression generates."""
+from typing import Dict, List, Optional
+
+from mmdet.structures import DetDataSample
+from torch import Tensor
+
+from mmvg.registry import MODELS
+from .base_grounder import BaseGrounder
+
+
+@MODELS.register_module()
+class VGLAW(BaseGrounder):
+    """Language backbone -> language-adaptive ViT -> multi-task head.
+
+    The expression's token features generate the ViT's qkv weights, so the
+    visual features are already expression-aware and no fusion module
+    follows; the head reads them with the [CLS] language feature.
+
+    Args:
+        backbone: a :class:`LanguageAdaptiveViT` config; its ``lang_dims``
+            must equal the text encoder's width.
+        text_encoder: text encoder config (``HFTextEncoder``, the first 6
+            layers of BERT in the paper).
+        bbox_head: head config (:class:`VGLAWHead`).
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 text_encoder: dict,
+                 bbox_head: dict,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.text_encoder = MODELS.build(text_encoder)
+        self.bbox_head = MODELS.build(bbox_head)
+        lang_dims = self.backbone.law.lang_dims
+        if lang_dims != self.text_encoder.embed_dims:
+            raise ValueError(
+                f'backbone lang_dims {lang_dims} differs from the text '
+                f'encoder width {self.text_encoder.embed_dims}.')
+
+    def extract_feat(self, inputs: Tensor,
+                     data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
+        """Expression-aware map ``visual`` (B, C, h, w), its padding mask,
+        the [CLS] language feature and the input size."""
+        text = self.text_encoder(self.texts_of(data_samples))
+        visual, _ = self.backbone(inputs, text['feats'],
+                                  text['padding_mask'])
+        return dict(
+            visual=visual,
+            visual_mask=self.padding_mask(inputs, data_samples,
+                                          tuple(visual.shape[-2:])),
+            lang_cls=text['cls'],
+            input_hw=tuple(inputs.shape[-2:]))

@@ -1,0 +1,81 @@
+"""SimVG's decoder branch (DB): a DETR decoder over the visual tokens."""
+from typing import List, Optional, Tuple
+
+import torch.nn.functional as F
+from mmdet.models.layers import DetrTransformerDecoder, SinePositionalEncoding
+from torch import Tensor, nn
+
+from mmvg.registry import MODELS
+from .simvg_set_head import SimVGSetHead
+
+
+@MODELS.register_module()
+class SimVGDecoderBranch(SimVGSetHead):
+    """Queries (positions from TQG) decode the encoder's visual tokens.
+
+    A DETR decoder without an encoder (the multimodal encoder already fused
+    image and text); visual tokens are projected to ``embed_dims`` and get
+    2-D sine positions; padded patches are masked. Every decoder layer is
+    supervised (auxiliary losses).
+
+    Args:
+        in_channels: width of the encoder's visual tokens.
+        num_layers, num_heads, ffn_dims, dropout: decoder size.
+        others: see :class:`SimVGSetHead`.
+    """
+
+    def __init__(self,
+                 in_channels: int = 768,
+                 num_layers: int = 3,
+                 num_heads: int = 8,
+                 ffn_dims: int = 2048,
+                 dropout: float = 0.1,
+                 embed_dims: int = 256,
+                 **kwargs) -> None:
+        super().__init__(embed_dims=embed_dims, **kwargs)
+        self.input_proj = nn.Linear(in_channels, embed_dims)
+        self.positional_encoding = SinePositionalEncoding(
+            num_feats=embed_dims // 2, normalize=True)
+        attn = dict(embed_dims=embed_dims, num_heads=num_heads,
+                    attn_drop=dropout, proj_drop=dropout, batch_first=True)
+        self.decoder = DetrTransformerDecoder(
+            num_layers=num_layers,
+            return_intermediate=True,
+            layer_cfg=dict(
+                self_attn_cfg=attn,
+                cross_attn_cfg=attn,
+                ffn_cfg=dict(embed_dims=embed_dims,
+                             feedforward_channels=ffn_dims,
+                             ffn_drop=dropout)))
+
+    @staticmethod
+    def patch_padding_mask(visual: Tensor, hw: Tuple[int, int],
+                           img_metas: Optional[List[dict]]) -> Tensor:
+        """(B, h, w) bool, True where a patch lies in the batch padding."""
+        batch = visual.size(0)
+        if not img_metas:
+            return visual.new_zeros((batch, *hw), dtype=bool)
+        input_h, input_w = img_metas[0]['batch_input_shape']
+        pad = visual.new_ones((batch, input_h, input_w))
+        for i, meta in enumerate(img_metas):
+            img_h, img_w = meta['img_shape']
+            pad[i, :img_h, :img_w] = 0
+        return F.interpolate(pad[:, None], size=hw)[:, 0].bool()
+
+    def forward(self, visual: Tensor, hw: Tuple[int, int], query_pos: Tensor,
+                img_metas: Optional[List[dict]] = None
+                ) -> Tuple[Tensor, Tensor]:
+        """Decode patch tokens (B, h*w, C) with queries (B, Q, D).
+
+        Returns:
+            Class logits (L, B, Q, 2) and sigmoid cxcywh (L, B, Q, 4), one
+            row per decoder layer.
+        """
+        mask = self.patch_padding_mask(visual, hw, img_metas)
+        key_pos = self.positional_encoding(mask).flatten(2).transpose(1, 2)
+        memory = self.input_proj(visual)
+        hidden = self.decoder(
+            query=query_pos.new_zeros(query_pos.shape), key=memory,
+            value=memory, query_pos=query_pos, key_pos=key_pos,
+            key_padding_mask=mask.flatten(1))
+        return self.predict_layers(hidden)

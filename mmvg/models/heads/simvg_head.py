@@ -1,0 +1,138 @@
+"""SimVG's head: TQG, decoder branch, token branch and DWBD together."""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+from mmdet.models.utils import unpack_gt_instances
+from mmdet.structures import DetDataSample
+from mmengine.model import BaseModule
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+from mmvg.registry import MODELS
+
+BRANCH_MODULES = dict(db='decoder_branch', tb='token_branch')
+BRANCHES = tuple(BRANCH_MODULES)
+DISTILL_MODES = ('one-stage', 'two-stage')
+
+
+@MODELS.register_module()
+class SimVGHead(BaseModule):
+    """Both SimVG branches over the multimodal encoder's output.
+
+    Training: the decoder branch (DB) learns from the targets; the token
+    branch (TB) learns from the targets and from the DB's matched boxes,
+    balanced by DWBD. ``distill_mode='one-stage'`` trains both together;
+    ``'two-stage'`` freezes TQG and DB (a stage-1 checkpoint loaded with
+    ``load_from``) as the teacher and trains only the TB (and encoder).
+    Inference uses one branch (``test_branch``); with ``'tb'`` the decoder
+    never runs.
+
+    Args:
+        in_channels: width of the encoder's tokens, given to the three parts.
+        num_queries: queries of the three parts: 1 for REC, 10 for GREC.
+        query_generator: ``TextGuidedQueryGenerator`` config.
+        decoder_branch: ``SimVGDecoderBranch`` config.
+        token_branch: ``SimVGTokenBranch`` config.
+        distill_loss: ``DWBDLoss`` config.
+        distill_mode: ``'one-stage'`` or ``'two-stage'``.
+        test_branch: ``'db'`` or ``'tb'``.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_queries: int,
+                 query_generator: dict,
+                 decoder_branch: dict,
+                 token_branch: dict,
+                 distill_loss: dict = dict(type='DWBDLoss'),
+                 distill_mode: str = 'one-stage',
+                 test_branch: str = 'db',
+                 init_cfg=None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if distill_mode not in DISTILL_MODES:
+            raise ValueError(f'distill_mode must be one of {DISTILL_MODES}, '
+                             f'got {distill_mode!r}')
+        if test_branch not in BRANCHES:
+            raise ValueError(f'test_branch must be one of {BRANCHES}, got '
+                             f'{test_branch!r}')
+        self.query_generator, self.decoder_branch, self.token_branch = (
+            MODELS.build(dict(cfg, in_channels=in_channels,
+                              num_queries=num_queries))
+            for cfg in (query_generator, decoder_branch, token_branch))
+        self.distill_loss = MODELS.build(distill_loss)
+        self.distill_mode = distill_mode
+        self.test_branch = test_branch
+        if self.frozen_teacher:
+            for module in self.teacher_modules():
+                module.requires_grad_(False)
+
+    @property
+    def frozen_teacher(self) -> bool:
+        return self.distill_mode == 'two-stage'
+
+    def teacher_modules(self) -> Tuple[BaseModule, BaseModule]:
+        return self.query_generator, self.decoder_branch
+
+    def train(self, mode: bool = True) -> 'SimVGHead':
+        """Keep a frozen teacher in eval mode (no dropout)."""
+        super().train(mode)
+        if self.frozen_teacher:
+            for module in self.teacher_modules():
+                module.eval()
+        return self
+
+    @staticmethod
+    def split_feats(feats: Dict) -> Tuple[Tensor, Tensor]:
+        """Object token (B, C) and patch tokens (B, h*w, C)."""
+        return feats['vision'][:, 0], feats['vision'][:, 1:]
+
+    def forward(self, feats: Dict, img_metas: Optional[List[dict]] = None,
+                branch: str = 'both') -> Dict[str, Tuple[Tensor, Tensor]]:
+        """Raw outputs (class logits, cxcywh) of the requested branches."""
+        object_token, patches = self.split_feats(feats)
+        queries = self.query_generator(feats['text'],
+                                       feats['text_padding_mask'])
+        outputs = {}
+        if branch in ('both', 'db'):
+            outputs['db'] = self.decoder_branch(patches, feats['vision_hw'],
+                                                queries, img_metas)
+        if branch in ('both', 'tb'):
+            outputs['tb'] = self.token_branch(object_token, queries)
+        return outputs
+
+    def loss(self, feats: Dict,
+             data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
+        """DB set losses (unless frozen) and the DWBD-weighted TB losses."""
+        gt_instances, _, img_metas = unpack_gt_instances(data_samples)
+        object_token, patches = self.split_feats(feats)
+        with torch.set_grad_enabled(not self.frozen_teacher
+                                    and torch.is_grad_enabled()):
+            queries = self.query_generator(feats['text'],
+                                           feats['text_padding_mask'])
+            db_cls, db_boxes = self.decoder_branch(
+                patches, feats['vision_hw'], queries, img_metas)
+        losses = {}
+        if not self.frozen_teacher:
+            losses.update(self.decoder_branch.set_losses(
+                db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
+        tb_cls, tb_boxes = self.token_branch(object_token, queries)
+        teacher, quality = self.decoder_branch.matched_predictions(
+            db_cls[-1].detach(), db_boxes[-1].detach(), gt_instances,
+            img_metas)
+        losses.update(self.distill_loss(
+            self.token_branch.set_losses(tb_cls, tb_boxes, gt_instances,
+                                         img_metas, prefix='tb_'),
+            self.token_branch.set_losses(tb_cls, tb_boxes, teacher,
+                                         img_metas, prefix='tb_'),
+            quality))
+        return losses
+
+    def predict(self, feats: Dict, data_samples: List[DetDataSample],
+                rescale: bool = True) -> List[InstanceData]:
+        """Every query's box and foreground score from ``test_branch``,
+        best first (REC reads the first; GREC thresholds the scores)."""
+        img_metas = [sample.metainfo for sample in data_samples]
+        cls, boxes = self(feats, img_metas, branch=self.test_branch)[
+            self.test_branch]
+        branch = getattr(self, BRANCH_MODULES[self.test_branch])
+        return branch.predict_by_feat(cls, boxes, img_metas, rescale=rescale)

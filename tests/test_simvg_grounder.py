@@ -1,0 +1,137 @@
+"""The SimVG grounder on a tiny batch: losses, predictions, the
+token-branch-only inference and the two-stage (frozen teacher) mode."""
+from unittest import mock
+
+import pytest
+import torch
+from mmdet.structures import DetDataSample
+from mmengine.structures import InstanceData
+
+from mmvg.models.grounders.simvg import SimVG
+from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
+from mmvg.models.heads.simvg_head import SimVGHead
+from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
+from mmvg.models.heads.simvg_tqg import TextGuidedQueryGenerator
+from mmvg.models.losses.dwbd_loss import DWBDLoss
+from mmvg.registry import MODELS
+from test_simvg_spm import WORDS, load_tool, write_vocab
+
+DIMS = 32
+
+
+@pytest.fixture(scope='module')
+def spm_path(tmp_path_factory):
+    root = tmp_path_factory.mktemp('spm')
+    write_vocab(root, WORDS)
+    return load_tool().make_synthetic_spm(str(root))
+
+
+def head_cfg(num_queries=1, **kwargs):
+    small = dict(embed_dims=DIMS, num_heads=2, ffn_dims=32, dropout=0.)
+    return dict(
+        type='SimVGHead', in_channels=DIMS, num_queries=num_queries,
+        query_generator=dict(type='TextGuidedQueryGenerator', **small),
+        decoder_branch=dict(type='SimVGDecoderBranch', num_layers=2,
+                            **small),
+        token_branch=dict(type='SimVGTokenBranch', embed_dims=DIMS),
+        **kwargs)
+
+
+def build(spm_path, **head_kwargs):
+    torch.manual_seed(0)
+    return MODELS.build(dict(
+        type='SimVG',
+        backbone=dict(type='BEiT3', img_size=32, patch_size=16,
+                      vocab_size=16,
+                      arch=dict(embed_dims=DIMS, num_layers=1, num_heads=2,
+                                mlp_ratio=2.)),
+        tokenizer=dict(type='BEiT3Tokenizer', spm_path=spm_path,
+                       max_length=8),
+        bbox_head=head_cfg(**head_kwargs)))
+
+
+def samples(boxes_per_sample=(1, 1)):
+    """Images 32 x 48 (input) from 16 x 24 originals, targets in input
+    pixels."""
+    out = []
+    for i, num in enumerate(boxes_per_sample):
+        sample = DetDataSample(metainfo=dict(
+            img_shape=(32, 48), batch_input_shape=(32, 48),
+            ori_shape=(16, 24), scale_factor=(2., 2.), img_id=i))
+        sample.text = ['the red circle', 'the blue square left'][i % 2]
+        boxes = torch.tensor([[4., 6., 20., 30.], [30., 2., 44., 12.]])[:num]
+        sample.gt_instances = InstanceData(
+            bboxes=boxes, labels=torch.zeros(num, dtype=torch.long))
+        out.append(sample)
+    return out
+
+
+def test_loss_trains_every_part(spm_path):
+    model = build(spm_path)
+    assert isinstance(model, SimVG)
+    head = model.bbox_head
+    assert isinstance(head.query_generator, TextGuidedQueryGenerator)
+    assert isinstance(head.decoder_branch, SimVGDecoderBranch)
+    assert isinstance(head.token_branch, SimVGTokenBranch)
+    assert isinstance(head.distill_loss, DWBDLoss)
+    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
+    for prefix in ('db_', 'db_d0.', 'tb_', 'distill_tb_'):
+        assert f'{prefix}loss_bbox' in losses
+    assert 0 <= losses['dwbd_weight'] <= 1
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    for part in (model.backbone, model.bbox_head.query_generator,
+                 model.bbox_head.decoder_branch,
+                 model.bbox_head.token_branch):
+        assert any(p.grad is not None and p.grad.abs().sum() > 0
+                   for p in part.parameters())
+
+
+@pytest.mark.parametrize('branch', ['db', 'tb'])
+def test_predict_runs_only_the_test_branch(spm_path, branch):
+    model = build(spm_path, test_branch=branch).eval()
+    decoder = model.bbox_head.decoder_branch
+    with mock.patch.object(decoder, 'forward',
+                           wraps=decoder.forward) as spy, torch.no_grad():
+        results = model.predict(torch.randn(2, 3, 32, 48), samples())
+    assert spy.call_count == (1 if branch == 'db' else 0)
+    pred = results[0].pred_instances
+    assert pred.bboxes.shape == (1, 4) and pred.scores.shape == (1, )
+    # rescaled to the 24 x 16 original image
+    assert pred.bboxes[:, 0::2].max() <= 24
+    assert pred.bboxes[:, 1::2].max() <= 16
+
+
+def test_grec_queries_and_no_target_samples(spm_path):
+    model = build(spm_path, num_queries=4)
+    losses = model.loss(torch.randn(3, 3, 32, 48), samples((2, 0, 1)))
+    assert all(torch.isfinite(v) for v in losses.values())
+    model.eval()
+    with torch.no_grad():
+        results = model.predict(torch.randn(1, 3, 32, 48), samples((0, )))
+    scores = results[0].pred_instances.scores
+    assert scores.shape == (4, ) and torch.all(scores[:-1] >= scores[1:])
+
+
+def test_two_stage_freezes_the_teacher(spm_path):
+    model = build(spm_path, distill_mode='two-stage')
+    head = model.bbox_head
+    model.train()
+    assert not head.decoder_branch.training
+    assert not head.query_generator.training
+    assert head.token_branch.training
+    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
+    assert not any(key.startswith('db_') for key in losses)
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    assert all(p.grad is None for p in head.decoder_branch.parameters())
+    assert any(p.grad is not None for p in head.token_branch.parameters())
+    assert any(p.grad is not None for p in model.backbone.parameters())
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(ValueError, match='test_branch'):
+        SimVGHead(**{k: v for k, v in head_cfg(test_branch='x').items()
+                     if k != 'type'})
+    with pytest.raises(ValueError, match='distill_mode'):
+        SimVGHead(**{k: v for k, v in head_cfg(distill_mode='x').items()
+                     if k != 'type'})

@@ -1,0 +1,121 @@
+"""SimVG's TQG, decoder branch and token branch: shapes and the Hungarian
+set loss on a hand-made case."""
+import pytest
+import torch
+from mmengine.structures import InstanceData
+
+from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
+from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
+from mmvg.models.heads.simvg_tqg import (TextGuidedQueryGenerator,
+                                         masked_max_pool)
+
+DIMS = 32
+
+
+def tqg(text_guided=True, num_queries=3):
+    return TextGuidedQueryGenerator(
+        num_queries=num_queries, in_channels=48, embed_dims=DIMS,
+        num_heads=4, ffn_dims=64, dropout=0., text_guided=text_guided)
+
+
+def test_masked_max_pool_ignores_padding():
+    tokens = torch.tensor([[[1., 5.], [3., 2.], [9., 9.]]])
+    mask = torch.tensor([[False, False, True]])
+    assert masked_max_pool(tokens, mask).tolist() == [[3., 5.]]
+
+
+def test_tqg_queries_depend_on_the_text():
+    torch.manual_seed(0)
+    module = tqg().eval()
+    text = torch.randn(2, 5, 48)
+    mask = torch.tensor([[False] * 5, [False, False, True, True, True]])
+    queries = module(text, mask)
+    assert queries.shape == (2, 3, DIMS)
+    changed = text.clone()
+    changed[1, 3:] = 100.  # padding only: no effect
+    assert torch.allclose(module(changed, mask)[1], queries[1], atol=1e-5)
+    changed[1, 0] = 5.
+    assert not torch.allclose(module(changed, mask)[1], queries[1])
+
+
+def test_tqg_off_returns_the_learned_embedding():
+    module = tqg(text_guided=False)
+    queries = module(torch.randn(2, 5, 48), torch.zeros(2, 5, dtype=bool))
+    assert torch.equal(queries[0], module.query_embed.weight)
+    assert not hasattr(module, 'decoder')
+
+
+def metas(batch=2, img_shape=(64, 96), input_shape=(64, 128)):
+    return [dict(img_shape=img_shape, batch_input_shape=input_shape,
+                 scale_factor=(2., 2.), ori_shape=(32, 48))] * batch
+
+
+def test_decoder_branch_shapes_and_padding_mask():
+    torch.manual_seed(0)
+    head = SimVGDecoderBranch(
+        in_channels=48, embed_dims=DIMS, num_layers=3, num_heads=4,
+        ffn_dims=64, dropout=0., num_queries=3).eval()
+    visual = torch.randn(2, 2 * 4, 48)
+    cls, boxes = head(visual, (2, 4), torch.randn(2, 3, DIMS), metas())
+    assert cls.shape == (3, 2, 3, 2) and boxes.shape == (3, 2, 3, 4)
+    assert boxes.min() >= 0 and boxes.max() <= 1
+    mask = head.patch_padding_mask(visual, (2, 4), metas())
+    # 96 of 128 columns are image: the last of 4 patch columns is padding
+    assert mask[0].tolist() == [[False, False, False, True]] * 2
+    # padded patches do not change the result
+    changed = visual.clone().view(2, 2, 4, 48)
+    changed[:, :, 3] = 50.
+    cls2, _ = head(changed.view(2, 8, 48), (2, 4),
+                   torch.zeros(2, 3, DIMS), metas())
+    cls1, _ = head(visual, (2, 4), torch.zeros(2, 3, DIMS), metas())
+    assert torch.allclose(cls1, cls2, atol=1e-5)
+
+
+def test_token_branch_shapes():
+    head = SimVGTokenBranch(in_channels=48, embed_dims=DIMS, num_queries=3)
+    cls, boxes = head(torch.randn(2, 48), torch.randn(2, 3, DIMS))
+    assert cls.shape == (1, 2, 3, 2) and boxes.shape == (1, 2, 3, 4)
+
+
+def test_hungarian_set_loss_by_hand():
+    """Query 1 is near the target, query 0 far: query 1 is matched."""
+    head = SimVGTokenBranch(in_channels=8, embed_dims=8, num_queries=2)
+    logits = torch.tensor([[[[0., 1.], [2., 0.]]]])  # (L, B, Q, 2)
+    boxes = torch.tensor([[[[.1, .1, .05, .05], [.5, .5, .2, .2]]]])
+    # target cxcywh (.5, .5, .4, .4) in a 100 x 200 (h x w) image
+    gt = InstanceData(bboxes=torch.tensor([[60., 30., 140., 70.]]),
+                      labels=torch.tensor([0]))
+    meta = dict(img_shape=(100, 200))
+    losses = head.set_losses(logits, boxes, [gt], [meta], prefix='x_')
+    ce = torch.nn.functional.cross_entropy
+    expected_cls = (ce(logits[0, 0, 1:], torch.tensor([0]))
+                    + 0.1 * ce(logits[0, 0, :1], torch.tensor([1]))) / 1.1
+    assert losses['x_loss_cls'].item() == pytest.approx(expected_cls.item(),
+                                                        rel=1e-5)
+    assert losses['x_loss_bbox'].item() == pytest.approx(5 * (.2 + .2),
+                                                         rel=1e-5)
+    # predicted box inside the target: GIoU = IoU = .04 / .16
+    assert losses['x_loss_iou'].item() == pytest.approx(2 * (1 - .25),
+                                                        rel=1e-5)
+
+
+def test_no_target_sample_is_all_background():
+    head = SimVGTokenBranch(in_channels=8, embed_dims=8, num_queries=2)
+    logits = torch.tensor([[[[0., 1.], [2., 0.]]]])
+    boxes = torch.rand(1, 1, 2, 4)
+    empty = InstanceData(bboxes=torch.zeros(0, 4),
+                         labels=torch.zeros(0, dtype=torch.long))
+    losses = head.set_losses(logits, boxes, [empty], [dict(img_shape=(8, 8))],
+                             prefix='')
+    ce = torch.nn.functional.cross_entropy
+    # DETR divides by max(positives + 0.1 x negatives, 1)
+    expected = 0.1 * ce(logits[0, 0], torch.tensor([1, 1]), reduction='sum')
+    assert losses['loss_cls'].item() == pytest.approx(expected.item(),
+                                                      rel=1e-5)
+    assert losses['loss_bbox'].item() == 0
+
+
+def test_sigmoid_classification_is_refused():
+    with pytest.raises(ValueError, match='softmax'):
+        SimVGTokenBranch(loss_cls=dict(type='CrossEntropyLoss',
+                                       use_sigmoid=True))
