@@ -190,3 +190,18 @@ def test_res_only_box_is_the_mask_bounding_box():
     assert full.scores.tolist() == [1.] and full.masks.sum() == 6 * 5
     assert empty.bboxes.tolist() == [[0., 0., 0., 0.]]
     assert empty.scores.tolist() == [0.] and not empty.masks.any()
+
+
+def test_pooling_auxiliary_loss_targets_the_centre_cell():
+    """loss_lap = -log(weight of the cell holding the target centre)."""
+    head = build_head(with_res=False, loss_lap=dict(
+        type='CrossEntropyLoss', loss_weight=1.0))
+    feats = make_feats()
+    losses = head.loss(feats, make_samples())
+    weights = head(feats)['lap_weights'].flatten(1)
+    # boxes [4 + i, 8, 20, 30] on a 4x4 grid of a 64x64 input: the centres
+    # (12 + i/2, 19) lie in column 0, row 1 -> cell 4
+    expected = -weights[:, 4].log().mean()
+    torch.testing.assert_close(losses['loss_lap'], expected)
+    assert 'loss_lap' not in build_head(with_res=False).loss(
+        feats, make_samples())

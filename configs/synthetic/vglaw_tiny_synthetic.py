@@ -2,6 +2,7 @@
 # on the built-in synthetic dataset: REC boxes and RES masks together.
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
+    '../_base_/schedules/synthetic_4e_adamw.py',
     '../_base_/default_runtime.py'
 ]
 
@@ -79,25 +80,6 @@ val_evaluator = [
 ]
 test_evaluator = val_evaluator
 
-max_epochs = 4
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=2)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4),
-    clip_grad=dict(max_norm=1.0, norm_type=2))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
-         end=200),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=max_epochs,
-         eta_min=1e-5)
-]
-auto_scale_lr = dict(enable=False, base_batch_size=64)
-
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
     checkpoint=dict(type='CheckpointHook', interval=2, max_keep_ckpts=2))
-randomness = dict(seed=0)

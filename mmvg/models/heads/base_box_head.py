@@ -57,6 +57,15 @@ class BaseBoxHead(BaseModule):
             targets.append(bbox_xyxy_to_cxcywh(box))
         return torch.stack(targets)
 
+    @staticmethod
+    def center_cells(target: Tensor, hw: Tuple[int, int]) -> Tensor:
+        """Index (B,) of the cell of an (h, w) grid over the batch input
+        that holds each normalised cxcywh target's centre."""
+        height, width = hw
+        col = (target[:, 0] * width).long().clamp(0, width - 1)
+        row = (target[:, 1] * height).long().clamp(0, height - 1)
+        return row * width + col
+
     def box_losses(self, pred: Tensor, target: Tensor) -> dict:
         """L1 on normalised cxcywh and IoU loss on xyxy, both (B, 4)."""
         return dict(

@@ -43,6 +43,10 @@ class VGLAWHead(BaseBoxHead):
         loss_bbox, loss_iou: box losses (see :class:`BaseBoxHead`).
         loss_mask: per-pixel loss on mask logits.
         loss_dice: per-sample dice loss on mask logits.
+        loss_lap: optional auxiliary loss on the pooling weights: the cell
+            holding the target's centre is the class of a cross-entropy
+            over the cells (not in the paper; it makes small models
+            trained from scratch learn, see configs/synthetic/README.md).
     """
 
     def __init__(self,
@@ -60,6 +64,7 @@ class VGLAWHead(BaseBoxHead):
                      type='FocalLoss', use_sigmoid=True, loss_weight=4.0),
                  loss_dice: dict = dict(
                      type='DiceLoss', use_sigmoid=True, loss_weight=4.0),
+                 loss_lap: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             loss_bbox=loss_bbox, loss_iou=loss_iou, init_cfg=init_cfg)
@@ -72,6 +77,8 @@ class VGLAWHead(BaseBoxHead):
             self.pooling = LanguageAdaptivePooling(in_channels, lang_dims,
                                                    pool_dims)
             self.box_mlp = MLP(in_channels, in_channels, 4, 3)
+            self.loss_lap = None if loss_lap is None else MODELS.build(
+                loss_lap)
         if with_res:
             self.mask_decoder = LanguageMaskDecoder(
                 in_channels, lang_dims, in_stride, norm_cfg=norm_cfg)
@@ -85,9 +92,10 @@ class VGLAWHead(BaseBoxHead):
         ``input_hw``."""
         outputs = {}
         if self.with_rec:
-            pooled, _ = self.pooling(feats['visual'], feats['lang_cls'],
-                                     feats['visual_mask'])
+            pooled, weights = self.pooling(
+                feats['visual'], feats['lang_cls'], feats['visual_mask'])
             outputs['boxes'] = self.box_mlp(pooled).sigmoid()
+            outputs['lap_weights'] = weights
         if self.with_res:
             logits = self.mask_decoder(feats['visual'], feats['lang_cls'])
             outputs['mask_logits'] = F.interpolate(
@@ -127,8 +135,13 @@ class VGLAWHead(BaseBoxHead):
         losses = {}
         if self.with_rec:
             boxes = outputs['boxes']
-            losses.update(
-                self.box_losses(boxes, self.gt_targets(data_samples, boxes)))
+            target = self.gt_targets(data_samples, boxes)
+            losses.update(self.box_losses(boxes, target))
+            if self.loss_lap is not None:
+                weights = outputs['lap_weights']
+                index = self.center_cells(target, weights.shape[-2:])
+                losses['loss_lap'] = self.loss_lap(
+                    weights.flatten(1).clamp(min=1e-12).log(), index)
         if self.with_res:
             logits = outputs['mask_logits']
             target = self.gt_masks(data_samples, logits)

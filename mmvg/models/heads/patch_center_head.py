@@ -59,10 +59,7 @@ class PatchCenterHead(BaseBoxHead):
              data_samples: List[DetDataSample]) -> dict:
         logits, boxes = self(feats)
         target = self.gt_targets(data_samples, boxes)
-        height, width = feats['visual_hw']
-        col = (target[:, 0] * width).long().clamp(0, width - 1)
-        row = (target[:, 1] * height).long().clamp(0, height - 1)
-        index = row * width + col
+        index = self.center_cells(target, feats['visual_hw'])
         picked = boxes[torch.arange(boxes.shape[0]), index]
         losses = self.box_losses(picked, target)
         losses['loss_cls'] = self.loss_cls(logits, index)
