@@ -2,10 +2,11 @@
 from abc import ABCMeta, abstractmethod
 from typing import Dict, List, Optional, Union
 
-import torch.nn.functional as F
 from mmdet.structures import DetDataSample
 from mmengine.model import BaseModel
 from torch import Tensor
+
+from mmvg.models.utils import batch_padding_mask
 
 SampleList = List[DetDataSample]
 
@@ -42,11 +43,10 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                      size: tuple) -> Tensor:
         """(B, *size) bool map, True on cells of batch padding (the input
         beyond each sample's ``img_shape``), resized to a feature map."""
-        pad = inputs.new_ones((inputs.shape[0], 1, *inputs.shape[-2:]))
-        for i, sample in enumerate(data_samples):
-            img_h, img_w = sample.metainfo['img_shape'][:2]
-            pad[i, :, :img_h, :img_w] = 0
-        return F.interpolate(pad, size=size)[:, 0].bool()
+        return batch_padding_mask(
+            inputs, tuple(inputs.shape[-2:]),
+            [sample.metainfo['img_shape'][:2] for sample in data_samples],
+            size)
 
     @abstractmethod
     def extract_feat(self, inputs: Tensor,

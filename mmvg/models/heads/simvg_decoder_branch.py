@@ -1,10 +1,10 @@
 """SimVG's decoder branch (DB): a DETR decoder over the visual tokens."""
 from typing import List, Optional, Tuple
 
-import torch.nn.functional as F
-from mmdet.models.layers import DetrTransformerDecoder, SinePositionalEncoding
+from mmdet.models.layers import SinePositionalEncoding
 from torch import Tensor, nn
 
+from mmvg.models.utils import batch_padding_mask, build_detr_decoder
 from mmvg.registry import MODELS
 from .simvg_set_head import SimVGSetHead
 
@@ -36,31 +36,19 @@ class SimVGDecoderBranch(SimVGSetHead):
         self.input_proj = nn.Linear(in_channels, embed_dims)
         self.positional_encoding = SinePositionalEncoding(
             num_feats=embed_dims // 2, normalize=True)
-        attn = dict(embed_dims=embed_dims, num_heads=num_heads,
-                    attn_drop=dropout, proj_drop=dropout, batch_first=True)
-        self.decoder = DetrTransformerDecoder(
-            num_layers=num_layers,
-            return_intermediate=True,
-            layer_cfg=dict(
-                self_attn_cfg=attn,
-                cross_attn_cfg=attn,
-                ffn_cfg=dict(embed_dims=embed_dims,
-                             feedforward_channels=ffn_dims,
-                             ffn_drop=dropout)))
+        self.decoder = build_detr_decoder(
+            num_layers, embed_dims, num_heads, ffn_dims, dropout,
+            return_intermediate=True)
 
     @staticmethod
     def patch_padding_mask(visual: Tensor, hw: Tuple[int, int],
                            img_metas: Optional[List[dict]]) -> Tensor:
         """(B, h, w) bool, True where a patch lies in the batch padding."""
-        batch = visual.size(0)
         if not img_metas:
-            return visual.new_zeros((batch, *hw), dtype=bool)
-        input_h, input_w = img_metas[0]['batch_input_shape']
-        pad = visual.new_ones((batch, input_h, input_w))
-        for i, meta in enumerate(img_metas):
-            img_h, img_w = meta['img_shape']
-            pad[i, :img_h, :img_w] = 0
-        return F.interpolate(pad[:, None], size=hw)[:, 0].bool()
+            return visual.new_zeros((visual.size(0), *hw), dtype=bool)
+        return batch_padding_mask(
+            visual, img_metas[0]['batch_input_shape'],
+            [meta['img_shape'][:2] for meta in img_metas], hw)
 
     def forward(self, visual: Tensor, hw: Tuple[int, int], query_pos: Tensor,
                 img_metas: Optional[List[dict]] = None

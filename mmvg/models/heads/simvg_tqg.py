@@ -2,10 +2,10 @@
 from typing import Optional
 
 import torch
-from mmdet.models.layers import DetrTransformerDecoder
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
+from mmvg.models.utils import build_detr_decoder
 from mmvg.registry import MODELS
 
 
@@ -51,17 +51,9 @@ class TextGuidedQueryGenerator(BaseModule):
         if not text_guided:
             return
         self.text_proj = nn.Linear(in_channels, embed_dims)
-        attn = dict(embed_dims=embed_dims, num_heads=num_heads,
-                    attn_drop=dropout, proj_drop=dropout, batch_first=True)
-        self.decoder = DetrTransformerDecoder(
-            num_layers=num_layers,
-            return_intermediate=False,
-            layer_cfg=dict(
-                self_attn_cfg=attn,
-                cross_attn_cfg=attn,
-                ffn_cfg=dict(embed_dims=embed_dims,
-                             feedforward_channels=ffn_dims,
-                             ffn_drop=dropout)))
+        self.decoder = build_detr_decoder(
+            num_layers, embed_dims, num_heads, ffn_dims, dropout,
+            return_intermediate=False)
 
     def forward(self, text: Tensor, text_padding_mask: Tensor) -> Tensor:
         """Query positional embeddings (B, num_queries, embed_dims) from the
