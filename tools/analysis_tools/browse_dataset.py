@@ -7,11 +7,12 @@ import argparse
 import os.path as osp
 
 import mmcv
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.utils import ProgressBar, mkdir_or_exist
 
 from mmvg.registry import DATASETS, VISUALIZERS
 from mmvg.utils import register_all_modules
+from mmvg.utils.tool_config import load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,9 +31,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     register_all_modules()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     dataset = DATASETS.build(cfg[args.dataloader].dataset)
     visualizer = VISUALIZERS.build(cfg.visualizer)
     mkdir_or_exist(args.output_dir)

@@ -13,11 +13,12 @@ from collections import defaultdict
 import numpy as np
 import torch
 from mmdet.structures.bbox import bbox_overlaps
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from pycocotools.coco import COCO
 
 from mmvg.registry import DATASETS
 from mmvg.utils import register_all_modules
+from mmvg.utils.tool_config import load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,9 +50,7 @@ def random_object_floor(dataset) -> dict:
 def main() -> None:
     args = parse_args()
     register_all_modules()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     dataset = DATASETS.build(cfg[args.dataloader].dataset)
     for kind, value in sorted(random_object_floor(dataset).items()):
         print(f'random-object floor Acc@0.5/{kind}: {value:.4f}')
