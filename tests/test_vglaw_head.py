@@ -205,3 +205,25 @@ def test_pooling_auxiliary_loss_targets_the_centre_cell():
     torch.testing.assert_close(losses['loss_lap'], expected)
     assert 'loss_lap' not in build_head(with_res=False).loss(
         feats, make_samples())
+
+
+def test_centre_from_pooling_follows_the_weights():
+    """One-hot weights put the centre in that cell, within one cell."""
+    weights = torch.zeros(2, 4, 4)
+    weights[0, 1, 2] = 1  # row 1, col 2 -> centre (2.5 / 4, 1.5 / 4)
+    weights[1, 3, 0] = 1
+    centre = VGLAWHead.expected_centre(weights, torch.zeros(2, 2))
+    torch.testing.assert_close(
+        centre, torch.tensor([[0.625, 0.375], [0.125, 0.875]]))
+    moved = VGLAWHead.expected_centre(weights, torch.full((2, 2), 50.))
+    # tanh saturates at one cell (0.25); the result stays inside the image
+    torch.testing.assert_close(moved, (centre + 0.25).clamp(max=1))
+
+    head = build_head(with_res=False, centre_from_pooling=True)
+    feats = make_feats()
+    outputs = head(feats)
+    expected = head.expected_centre(
+        outputs['lap_weights'],
+        head.box_mlp(head.pooling(feats['visual'], feats['lang_cls'],
+                                  feats['visual_mask'])[0])[:, :2])
+    torch.testing.assert_close(outputs['boxes'][:, :2], expected)

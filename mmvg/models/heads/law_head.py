@@ -47,6 +47,11 @@ class VGLAWHead(BaseBoxHead):
             holding the target's centre is the class of a cross-entropy
             over the cells (not in the paper; it makes small models
             trained from scratch learn, see configs/synthetic/README.md).
+        centre_from_pooling: take the box centre from the pooling weights
+            (their expected cell centre) plus an MLP offset of at most one
+            cell, instead of from the MLP alone (not in the paper: the
+            pooled feature carries little absolute position, so a small
+            model trained from scratch regresses a mean box).
     """
 
     def __init__(self,
@@ -65,6 +70,7 @@ class VGLAWHead(BaseBoxHead):
                  loss_dice: dict = dict(
                      type='DiceLoss', use_sigmoid=True, loss_weight=4.0),
                  loss_lap: Optional[dict] = None,
+                 centre_from_pooling: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             loss_bbox=loss_bbox, loss_iou=loss_iou, init_cfg=init_cfg)
@@ -73,6 +79,7 @@ class VGLAWHead(BaseBoxHead):
         self.with_rec = with_rec
         self.with_res = with_res
         self.mask_thr = mask_thr
+        self.centre_from_pooling = centre_from_pooling
         if with_rec:
             self.pooling = LanguageAdaptivePooling(in_channels, lang_dims,
                                                    pool_dims)
@@ -94,7 +101,13 @@ class VGLAWHead(BaseBoxHead):
         if self.with_rec:
             pooled, weights = self.pooling(
                 feats['visual'], feats['lang_cls'], feats['visual_mask'])
-            outputs['boxes'] = self.box_mlp(pooled).sigmoid()
+            raw = self.box_mlp(pooled)
+            boxes = raw.sigmoid()
+            if self.centre_from_pooling:
+                boxes = torch.cat(
+                    [self.expected_centre(weights, raw[:, :2]), boxes[:, 2:]],
+                    dim=1)
+            outputs['boxes'] = boxes
             outputs['lap_weights'] = weights
         if self.with_res:
             logits = self.mask_decoder(feats['visual'], feats['lang_cls'])
@@ -102,6 +115,18 @@ class VGLAWHead(BaseBoxHead):
                 logits[:, None], size=tuple(feats['input_hw']),
                 mode='bilinear', align_corners=False)[:, 0]
         return outputs
+
+    @staticmethod
+    def expected_centre(weights: Tensor, offsets: Tensor) -> Tensor:
+        """Normalised (cx, cy) (B, 2): the weights' expected cell centre,
+        moved by ``tanh(offsets)`` cells."""
+        height, width = weights.shape[-2:]
+        ys = (torch.arange(height, device=weights.device) + 0.5) / height
+        xs = (torch.arange(width, device=weights.device) + 0.5) / width
+        centre = torch.stack([(weights.sum(1) * xs).sum(-1),
+                              (weights.sum(2) * ys).sum(-1)], dim=-1)
+        cell = weights.new_tensor([1.0 / width, 1.0 / height])
+        return (centre + offsets.tanh() * cell).clamp(0, 1)
 
     @staticmethod
     def gt_masks(data_samples: List[DetDataSample], ref: Tensor) -> Tensor:
