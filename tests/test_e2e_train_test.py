@@ -68,3 +68,21 @@ def test_amp_training_on_cpu_uses_bfloat16_autocast(synthetic_root,
     assert "type='AutocastOptimWrapper'" in text and 'bfloat16' in text
     losses = [r['loss'] for r in json_log_records(work_dir) if 'loss' in r]
     assert losses and all(loss == loss for loss in losses)  # no NaN
+
+
+def test_auto_scale_lr_scales_by_total_batch(synthetic_root, tmp_path,
+                                             trained):
+    """Batch 4 against base_batch_size 64: every lr is 1/16 of the
+    unscaled run's (the `trained` fixture, same config and seed)."""
+    work_dir = str(tmp_path / 'scaled')
+    python_tool('train.py', TINY_CONFIG, '--work-dir', work_dir,
+                '--auto-scale-lr', '--cfg-options',
+                *synthetic_cfg_options(synthetic_root),
+                'train_cfg.max_epochs=1', 'train_cfg.val_interval=1')
+    plain = {r['iter']: r['lr'] for r in json_log_records(trained)
+             if 'lr' in r}
+    scaled = {r['iter']: r['lr'] for r in json_log_records(work_dir)
+              if 'lr' in r}
+    assert plain and plain.keys() == scaled.keys()
+    for i in plain:
+        assert scaled[i] == pytest.approx(plain[i] * 4 / 64, rel=1e-6)
