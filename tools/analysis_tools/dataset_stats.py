@@ -19,11 +19,12 @@ import argparse
 import copy
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.registry import DefaultScope
 
 import mmvg.datasets  # noqa: F401 (registers the datasets)
 from mmvg.registry import DATASETS
+from mmvg.utils.tool_config import load_config
 
 # Expression lengths in words: 1, 2, 3-4, 5-8, 9-16, 17-32, >32.
 LENGTH_EDGES = (1, 2, 3, 5, 9, 17, 33)
@@ -125,9 +126,7 @@ def dataset_configs(args: argparse.Namespace) -> List[Tuple[str, dict]]:
                      split_file=args.split_file,
                      split=split,
                      data_prefix=dict(img_path=''))) for split in args.splits]
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     pairs = []
     for loader in args.dataloaders:
         for leaf in _leaf_configs(cfg[f'{loader}_dataloader']['dataset']):

@@ -16,13 +16,14 @@ import argparse
 from collections import Counter
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.evaluator import Evaluator
 from mmengine.fileio import dump, load
 
 from mmvg.evaluation import record_to_data_sample, sample_key
 from mmvg.registry import DATASETS, EVALUATOR
 from mmvg.utils import register_all_modules
+from mmvg.utils.tool_config import load_config
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -92,9 +93,7 @@ def pair_records(records: list, data_infos: List[Mapping],
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     """Score the predictions; return the metrics (also printed)."""
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     register_all_modules()
 
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
