@@ -1,14 +1,9 @@
 """Smoke run of tools/analysis_tools/benchmark_law.py."""
-import importlib.util
-from pathlib import Path
-
-SCRIPT = Path(__file__).parents[1] / 'tools/analysis_tools/benchmark_law.py'
+from utils_cli import load_tool_module
 
 
 def test_tiny_benchmark_reports_each_batch(capsys):
-    spec = importlib.util.spec_from_file_location('benchmark_law', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool_module('analysis_tools/benchmark_law.py')
     rows = module.main([
         '--tiny', '--warmup', '0', '--repeats', '1', '--threads', '1',
         '--batch-sizes', '1', '2'

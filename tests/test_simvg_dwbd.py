@@ -26,6 +26,17 @@ def test_weight_and_terms_by_hand():
     assert quality.grad is None and gt_term.grad is not None
 
 
+def test_fixed_weight_zero_trains_on_the_ground_truth_only():
+    loss = DWBDLoss(gt_weight=2.0, teacher_weight=1.0, fixed_weight=0.)
+    losses = loss(dict(loss_bbox=torch.tensor(3.)),
+                  dict(loss_bbox=torch.tensor(5.)), torch.tensor([.9, .8]))
+    assert losses['loss_bbox'].item() == pytest.approx(6.)
+    assert losses['distill_loss_bbox'].item() == 0
+    assert losses['dwbd_weight'].item() == 0
+    with pytest.raises(ValueError, match='fixed_weight'):
+        DWBDLoss(fixed_weight=1.5)
+
+
 def test_weight_without_targets_is_zero():
     assert DWBDLoss.balance_weight(torch.zeros(0)).item() == 0
 

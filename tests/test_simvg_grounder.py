@@ -37,7 +37,17 @@ def head_cfg(num_queries=1, **kwargs):
         **kwargs)
 
 
-def build(spm_path, **head_kwargs):
+def aided_head_cfg(**kwargs):
+    """The head with cell proposals for the DB and the TB's pointing loss
+    (the small-model training aids)."""
+    cfg = head_cfg(proposal_head=dict(type='CellProposalHead'),
+                   point_weight=1.0, **kwargs)
+    cfg['decoder_branch']['with_reference'] = True
+    cfg['token_branch']['point_dims'] = 8
+    return cfg
+
+
+def build(spm_path, aided=False, **head_kwargs):
     torch.manual_seed(0)
     return MODELS.build(dict(
         type='SimVG',
@@ -47,7 +57,7 @@ def build(spm_path, **head_kwargs):
                                 mlp_ratio=2.)),
         tokenizer=dict(type='BEiT3Tokenizer', spm_path=spm_path,
                        max_length=8),
-        bbox_head=head_cfg(**head_kwargs)))
+        bbox_head=(aided_head_cfg if aided else head_cfg)(**head_kwargs)))
 
 
 def samples(boxes_per_sample=(1, 1)):
@@ -135,3 +145,56 @@ def test_bad_options_are_refused():
     with pytest.raises(ValueError, match='distill_mode'):
         SimVGHead(**{k: v for k, v in head_cfg(distill_mode='x').items()
                      if k != 'type'})
+
+
+
+def test_training_aids_add_their_losses_and_train(spm_path):
+    model = build(spm_path, aided=True)
+    head = model.bbox_head
+    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
+    for key in ('cell_loss_cls', 'cell_loss_bbox', 'tb_loss_point',
+                'tb_loss_point_xy',
+                'db_loss_bbox', 'tb_loss_bbox'):
+        assert torch.isfinite(losses[key]), key
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    for part in (head.proposal_head, head.decoder_branch.ref_embed,
+                 head.token_branch.point_token):
+        assert any(p.grad is not None and p.grad.abs().sum() > 0
+                   for p in part.parameters())
+    # GREC: several, one and no targets
+    grec = build(spm_path, aided=True, num_queries=3)
+    losses = grec.loss(torch.randn(3, 3, 32, 48), samples((2, 0, 1)))
+    assert all(torch.isfinite(v) for v in losses.values())
+
+
+@pytest.mark.parametrize('branch', ['db', 'tb'])
+def test_training_aids_predict_with_either_branch(spm_path, branch):
+    model = build(spm_path, aided=True, test_branch=branch).eval()
+    proposals = model.bbox_head.proposal_head
+    with mock.patch.object(proposals, 'forward',
+                           wraps=proposals.forward) as spy, torch.no_grad():
+        results = model.predict(torch.randn(2, 3, 32, 48), samples())
+    # the token branch needs no proposals
+    assert spy.call_count == (1 if branch == 'db' else 0)
+    assert results[0].pred_instances.bboxes.shape == (1, 4)
+
+
+def test_two_stage_freezes_the_proposals_too(spm_path):
+    model = build(spm_path, aided=True, distill_mode='two-stage').train()
+    head = model.bbox_head
+    assert not head.proposal_head.training
+    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
+    assert not any(key.startswith('cell_') for key in losses)
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    assert all(p.grad is None for p in head.proposal_head.parameters())
+
+
+def test_training_aids_need_their_branch_options():
+    cfg = {k: v for k, v in aided_head_cfg().items() if k != 'type'}
+    cfg['decoder_branch'] = dict(cfg['decoder_branch'], with_reference=False)
+    with pytest.raises(ValueError, match='with_reference'):
+        SimVGHead(**cfg)
+    cfg = {k: v for k, v in aided_head_cfg().items() if k != 'type'}
+    cfg['token_branch'] = dict(cfg['token_branch'], point_dims=0)
+    with pytest.raises(ValueError, match='point_dims'):
+        SimVGHead(**cfg)

@@ -7,15 +7,17 @@ from mmengine.structures import InstanceData
 from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
 from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
 from mmvg.models.heads.simvg_tqg import (TextGuidedQueryGenerator,
-                                         masked_max_pool)
+                                         last_tokens_max_pool,
+                                         masked_max_pool, text_positions)
 
 DIMS = 32
 
 
-def tqg(text_guided=True, num_queries=3):
+def tqg(text_guided=True, num_queries=3, **kwargs):
     return TextGuidedQueryGenerator(
         num_queries=num_queries, in_channels=48, embed_dims=DIMS,
-        num_heads=4, ffn_dims=64, dropout=0., text_guided=text_guided)
+        num_heads=4, ffn_dims=64, dropout=0., text_guided=text_guided,
+        **kwargs)
 
 
 def test_masked_max_pool_ignores_padding():
@@ -24,18 +26,43 @@ def test_masked_max_pool_ignores_padding():
     assert masked_max_pool(tokens, mask).tolist() == [[3., 5.]]
 
 
-def test_tqg_queries_depend_on_the_text():
+def test_last_tokens_max_pool():
+    tokens = torch.tensor([[[9., 9.], [1., 5.], [3., 2.]]]).repeat(2, 1, 1)
+    mask = torch.tensor([[False] * 3, [False, False, True]])
+    # no padding: the last token; padding: max of the last two
+    assert last_tokens_max_pool(tokens, mask).tolist() == [[3., 2.],
+                                                           [3., 5.]]
+
+
+def test_text_positions():
+    pos = text_positions(3, 6, torch.zeros(1))
+    p = torch.arange(3.)
+    expected = torch.stack([p.sin(), p.cos()] + [torch.zeros(3),
+                                                 torch.ones(3)] * 2, 1)
+    assert torch.equal(pos, expected)
+
+
+@pytest.mark.parametrize('text_pool', ['official', 'masked_max'])
+def test_tqg_queries_depend_on_the_text(text_pool):
     torch.manual_seed(0)
-    module = tqg().eval()
+    module = tqg(text_pool=text_pool).eval()
     text = torch.randn(2, 5, 48)
     mask = torch.tensor([[False] * 5, [False, False, True, True, True]])
     queries = module(text, mask)
     assert queries.shape == (2, 3, DIMS)
     changed = text.clone()
-    changed[1, 3:] = 100.  # padding only: no effect
+    changed[1, 2] = 100.  # padding outside the pool: no effect
     assert torch.allclose(module(changed, mask)[1], queries[1], atol=1e-5)
+    changed[1, 4] = 100.  # the last token: pooled by 'official' only
+    assert torch.allclose(module(changed, mask)[1], queries[1],
+                          atol=1e-5) == (text_pool == 'masked_max')
     changed[1, 0] = 5.
     assert not torch.allclose(module(changed, mask)[1], queries[1])
+
+
+def test_tqg_rejects_unknown_pool():
+    with pytest.raises(ValueError, match='text_pool'):
+        tqg(text_pool='mean')
 
 
 def test_tqg_off_returns_the_learned_embedding():
@@ -71,10 +98,25 @@ def test_decoder_branch_shapes_and_padding_mask():
     assert torch.allclose(cls1, cls2, atol=1e-5)
 
 
-def test_token_branch_shapes():
-    head = SimVGTokenBranch(in_channels=48, embed_dims=DIMS, num_queries=3)
+@pytest.mark.parametrize('num_token_mlp_layers', [0, 1, 2])
+def test_token_branch_shapes(num_token_mlp_layers):
+    head = SimVGTokenBranch(in_channels=48, embed_dims=DIMS, num_queries=3,
+                            num_token_mlp_layers=num_token_mlp_layers)
     cls, boxes = head(torch.randn(2, 48), torch.randn(2, 3, DIMS))
     assert cls.shape == (1, 2, 3, 2) and boxes.shape == (1, 2, 3, 4)
+
+
+def test_token_branch_adds_the_query_before_its_mlp():
+    torch.manual_seed(0)
+    head = SimVGTokenBranch(in_channels=48, embed_dims=DIMS, num_queries=3)
+    token, queries = torch.randn(2, 48), torch.randn(2, 3, DIMS)
+    linear = head.token_mlp.layers[0]  # one Linear, no activation
+    assert len(head.token_mlp.layers) == 1
+    hidden = linear(head.token_proj(token)[:, None] + queries)
+    cls, boxes = head(token, queries)
+    assert torch.allclose(cls[0], head.fc_cls(hidden), atol=1e-6)
+    assert torch.allclose(boxes[0], head.fc_reg(hidden).sigmoid(),
+                          atol=1e-6)
 
 
 def test_hungarian_set_loss_by_hand():

@@ -207,23 +207,30 @@ def test_pooling_auxiliary_loss_targets_the_centre_cell():
         feats, make_samples())
 
 
-def test_centre_from_pooling_follows_the_weights():
-    """One-hot weights put the centre in that cell, within one cell."""
-    weights = torch.zeros(2, 4, 4)
-    weights[0, 1, 2] = 1  # row 1, col 2 -> centre (2.5 / 4, 1.5 / 4)
-    weights[1, 3, 0] = 1
-    centre = VGLAWHead.expected_centre(weights, torch.zeros(2, 2))
-    torch.testing.assert_close(
-        centre, torch.tensor([[0.625, 0.375], [0.125, 0.875]]))
-    moved = VGLAWHead.expected_centre(weights, torch.full((2, 2), 50.))
-    # tanh saturates at one cell (0.25); the result stays inside the image
-    torch.testing.assert_close(moved, (centre + 0.25).clamp(max=1))
-
-    head = build_head(with_res=False, centre_from_pooling=True)
+def test_top_cell_readout_trains_the_target_cell_and_predicts_the_top():
+    torch.manual_seed(0)
+    head = build_head(with_res=False, box_readout='top_cell',
+                      loss_lap=dict(type='CrossEntropyLoss'))
     feats = make_feats()
     outputs = head(feats)
-    expected = head.expected_centre(
-        outputs['lap_weights'],
-        head.box_mlp(head.pooling(feats['visual'], feats['lang_cls'],
-                                  feats['visual_mask'])[0])[:, :2])
-    torch.testing.assert_close(outputs['boxes'][:, :2], expected)
+    cells = outputs['cell_boxes']
+    assert cells.shape == (2, 16, 4)
+    top = outputs['lap_weights'].flatten(1).argmax(-1)
+    assert torch.equal(outputs['boxes'], cells[torch.arange(2), top])
+    # every cell's box centre lies inside that cell of the 4x4 grid
+    col = (cells[..., 0] * 4).floor()
+    row = (cells[..., 1] * 4).floor()
+    assert torch.equal(row * 4 + col, torch.arange(16.).expand(2, -1))
+    losses = head.loss(feats, make_samples())
+    # the centres of [4 + i, 8, 20, 30] lie in cell 4 (see above)
+    target = head.gt_targets(make_samples(), cells)
+    expected = head.box_losses(cells[:, 4], target)
+    torch.testing.assert_close(losses['loss_bbox'], expected['loss_bbox'])
+    torch.testing.assert_close(losses['loss_iou'], expected['loss_iou'])
+
+
+def test_bad_box_readouts_are_refused():
+    with pytest.raises(ValueError, match='box_readout must be one of'):
+        build_head(box_readout='mean')
+    with pytest.raises(ValueError, match='set loss_lap'):
+        build_head(box_readout='top_cell')

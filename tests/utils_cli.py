@@ -1,5 +1,6 @@
 """Run the project's command-line tools in tests and read their logs."""
 import glob
+import importlib.util
 import json
 import os
 import os.path as osp
@@ -22,6 +23,16 @@ def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-6000:]
     return output
+
+
+def load_tool_module(script: str):
+    """``tools/<script>`` imported as a module (tools/ is not a package)."""
+    path = osp.join(ROOT, 'tools', script)
+    spec = importlib.util.spec_from_file_location(
+        osp.splitext(osp.basename(script))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def python_tool(script: str, *args: str, **kwargs) -> str:

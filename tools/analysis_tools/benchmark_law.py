@@ -11,16 +11,13 @@ Example::
     python tools/analysis_tools/benchmark_law.py --tiny     # smoke run
 """
 import argparse
-import os
-import statistics
-import time
 from functools import partial
-from typing import Callable, List, Optional, Sequence
+from typing import List, Optional
 
 import torch
-from torch.utils.flop_counter import FlopCounterMode
 
 from mmvg.models.backbones.vit import LanguageAdaptiveViT, VisionTransformer
+from mmvg.utils.benchmark import add_timing_args, gflops, paired_medians
 
 VITDET_B = dict(
     embed_dims=768,
@@ -48,52 +45,17 @@ TINY = dict(
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--size', type=int, default=448, help='input side')
-    parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 8])
     parser.add_argument(
         '--lang-len',
         type=int,
         default=40,
         help='expression tokens incl. padding')
-    parser.add_argument('--warmup', type=int, default=2)
-    parser.add_argument('--repeats', type=int, default=5)
-    parser.add_argument(
-        '--threads',
-        type=int,
-        default=os.cpu_count(),
-        help='torch CPU threads (default: all cores)')
-    parser.add_argument('--device', default='cpu')
+    add_timing_args(parser)
     parser.add_argument(
         '--tiny',
         action='store_true',
         help='a small model at 64x64, for a smoke test')
     return parser.parse_args(argv)
-
-
-def paired_medians(fns: Sequence[Callable[[], object]], warmup: int,
-                   repeats: int, device: torch.device) -> List[float]:
-    """Median wall time of each of ``fns``, run in turn in every round.
-
-    Interleaving keeps load from other processes from favouring one model.
-    """
-    times = [[] for _ in fns]
-    for round_idx in range(warmup + repeats):
-        for fn, fn_times in zip(fns, times):
-            if device.type == 'cuda':
-                torch.cuda.synchronize(device)
-            start = time.perf_counter()
-            fn()
-            if device.type == 'cuda':
-                torch.cuda.synchronize(device)
-            if round_idx >= warmup:
-                fn_times.append(time.perf_counter() - start)
-    return [statistics.median(fn_times) for fn_times in times]
-
-
-def gflops(fn: Callable[[], object]) -> float:
-    """FLOPs of one call (matmuls, convolutions, attention), in G."""
-    with FlopCounterMode(display=False) as counter:
-        fn()
-    return counter.get_total_flops() / 1e9
 
 
 def main(argv: Optional[List[str]] = None) -> List[dict]:

@@ -1,4 +1,5 @@
 from .base_box_head import BaseBoxHead
+from .cell_proposal_head import CellProposalHead
 from .law_head import VGLAWHead
 from .patch_center_head import PatchCenterHead
 from .reg_token_head import RegTokenHead
@@ -9,7 +10,7 @@ from .simvg_token_branch import SimVGTokenBranch
 from .simvg_tqg import TextGuidedQueryGenerator
 
 __all__ = [
-    'BaseBoxHead', 'PatchCenterHead', 'RegTokenHead', 'SimVGDecoderBranch',
+    'BaseBoxHead', 'CellProposalHead', 'PatchCenterHead', 'RegTokenHead', 'SimVGDecoderBranch',
     'SimVGHead', 'SimVGSetHead', 'SimVGTokenBranch',
     'TextGuidedQueryGenerator', 'VGLAWHead'
 ]

@@ -66,6 +66,22 @@ class BaseBoxHead(BaseModule):
         row = (target[:, 1] * height).long().clamp(0, height - 1)
         return row * width + col
 
+    @staticmethod
+    def cell_boxes(raw: Tensor, hw: Tuple[int, int]) -> Tensor:
+        """Normalised cxcywh (B, h*w, 4) of one box per cell of an (h, w)
+        grid from raw outputs (B, h*w, 4): the centre lies inside its own
+        cell (sigmoid offsets), the size is a sigmoid fraction of the input.
+        Anchoring each box to its cell gives the absolute position that a
+        small model trained from scratch does not learn to regress."""
+        height, width = hw
+        offsets = raw.sigmoid()
+        rows = torch.arange(height, device=raw.device).repeat_interleave(
+            width)
+        cols = torch.arange(width, device=raw.device).repeat(height)
+        return torch.stack([(cols + offsets[..., 0]) / width,
+                            (rows + offsets[..., 1]) / height,
+                            offsets[..., 2], offsets[..., 3]], dim=-1)
+
     def box_losses(self, pred: Tensor, target: Tensor) -> dict:
         """L1 on normalised cxcywh and IoU loss on xyxy, both (B, 4)."""
         return dict(

@@ -14,6 +14,8 @@ from .base_box_head import BaseBoxHead
 from .law_mask_decoder import LanguageMaskDecoder
 from .law_pooling import LanguageAdaptivePooling
 
+BOX_READOUTS = ('pooled', 'top_cell')
+
 
 @MODELS.register_module()
 class VGLAWHead(BaseBoxHead):
@@ -47,11 +49,14 @@ class VGLAWHead(BaseBoxHead):
             holding the target's centre is the class of a cross-entropy
             over the cells (not in the paper; it makes small models
             trained from scratch learn, see configs/synthetic/README.md).
-        centre_from_pooling: take the box centre from the pooling weights
-            (their expected cell centre) plus an MLP offset of at most one
-            cell, instead of from the MLP alone (not in the paper: the
-            pooled feature carries little absolute position, so a small
-            model trained from scratch regresses a mean box).
+        box_readout: how the REC box is read. ``'pooled'`` (the paper):
+            the MLP on the pooled feature. ``'top_cell'``: the MLP reads a
+            box anchored to each cell from that cell's feature; training
+            uses the box of the cell holding the target's centre,
+            inference the cell of the largest pooling weight (hard
+            pooling; needs ``loss_lap``). Not in the paper: the pooled
+            feature carries little absolute position, so a small model
+            trained from scratch regresses a mean box.
     """
 
     def __init__(self,
@@ -70,7 +75,7 @@ class VGLAWHead(BaseBoxHead):
                  loss_dice: dict = dict(
                      type='DiceLoss', use_sigmoid=True, loss_weight=4.0),
                  loss_lap: Optional[dict] = None,
-                 centre_from_pooling: bool = False,
+                 box_readout: str = 'pooled',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             loss_bbox=loss_bbox, loss_iou=loss_iou, init_cfg=init_cfg)
@@ -79,7 +84,13 @@ class VGLAWHead(BaseBoxHead):
         self.with_rec = with_rec
         self.with_res = with_res
         self.mask_thr = mask_thr
-        self.centre_from_pooling = centre_from_pooling
+        if box_readout not in BOX_READOUTS:
+            raise ValueError(f'box_readout must be one of {BOX_READOUTS}, '
+                             f'got {box_readout!r}')
+        if box_readout == 'top_cell' and with_rec and loss_lap is None:
+            raise ValueError("box_readout='top_cell' picks cells by the "
+                             'pooling weights: set loss_lap to train them.')
+        self.box_readout = box_readout
         if with_rec:
             self.pooling = LanguageAdaptivePooling(in_channels, lang_dims,
                                                    pool_dims)
@@ -101,13 +112,7 @@ class VGLAWHead(BaseBoxHead):
         if self.with_rec:
             pooled, weights = self.pooling(
                 feats['visual'], feats['lang_cls'], feats['visual_mask'])
-            raw = self.box_mlp(pooled)
-            boxes = raw.sigmoid()
-            if self.centre_from_pooling:
-                boxes = torch.cat(
-                    [self.expected_centre(weights, raw[:, :2]), boxes[:, 2:]],
-                    dim=1)
-            outputs['boxes'] = boxes
+            outputs.update(self.read_boxes(feats['visual'], pooled, weights))
             outputs['lap_weights'] = weights
         if self.with_res:
             logits = self.mask_decoder(feats['visual'], feats['lang_cls'])
@@ -116,17 +121,18 @@ class VGLAWHead(BaseBoxHead):
                 mode='bilinear', align_corners=False)[:, 0]
         return outputs
 
-    @staticmethod
-    def expected_centre(weights: Tensor, offsets: Tensor) -> Tensor:
-        """Normalised (cx, cy) (B, 2): the weights' expected cell centre,
-        moved by ``tanh(offsets)`` cells."""
-        height, width = weights.shape[-2:]
-        ys = (torch.arange(height, device=weights.device) + 0.5) / height
-        xs = (torch.arange(width, device=weights.device) + 0.5) / width
-        centre = torch.stack([(weights.sum(1) * xs).sum(-1),
-                              (weights.sum(2) * ys).sum(-1)], dim=-1)
-        cell = weights.new_tensor([1.0 / width, 1.0 / height])
-        return (centre + offsets.tanh() * cell).clamp(0, 1)
+    def read_boxes(self, visual: Tensor, pooled: Tensor,
+                   weights: Tensor) -> Dict[str, Tensor]:
+        """``boxes`` (B, 4) as ``box_readout`` says; with ``'top_cell'``
+        also every cell's box, ``cell_boxes`` (B, h*w, 4)."""
+        if self.box_readout == 'top_cell':
+            cells = self.cell_boxes(
+                self.box_mlp(visual.flatten(2).transpose(1, 2)),
+                tuple(weights.shape[-2:]))
+            top = weights.flatten(1).argmax(-1)
+            return dict(boxes=cells[torch.arange(len(cells)), top],
+                        cell_boxes=cells)
+        return dict(boxes=self.box_mlp(pooled).sigmoid())
 
     @staticmethod
     def gt_masks(data_samples: List[DetDataSample], ref: Tensor) -> Tensor:
@@ -161,10 +167,12 @@ class VGLAWHead(BaseBoxHead):
         if self.with_rec:
             boxes = outputs['boxes']
             target = self.gt_targets(data_samples, boxes)
+            weights = outputs['lap_weights']
+            index = self.center_cells(target, weights.shape[-2:])
+            if self.box_readout == 'top_cell':
+                boxes = outputs['cell_boxes'][torch.arange(len(index)), index]
             losses.update(self.box_losses(boxes, target))
             if self.loss_lap is not None:
-                weights = outputs['lap_weights']
-                index = self.center_cells(target, weights.shape[-2:])
                 losses['loss_lap'] = self.loss_lap(
                     weights.flatten(1).clamp(min=1e-12).log(), index)
         if self.with_res:

@@ -21,8 +21,8 @@ class PatchCenterHead(BaseBoxHead):
     supervision is what makes small grounders learn from scratch, where
     plain [REG] regression stays at the mean box.
 
-    Each token predicts its box's centre inside its own cell (sigmoid
-    offsets) and the size as a fraction of the input.
+    Each token predicts a box anchored to its cell
+    (:meth:`BaseBoxHead.cell_boxes`).
 
     Args:
         in_channels: token width.
@@ -43,16 +43,9 @@ class PatchCenterHead(BaseBoxHead):
     def forward(self, feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
         """Token logits (B, N) and normalised cxcywh boxes (B, N, 4)."""
         visual = feats['visual']
-        height, width = feats['visual_hw']
         logits = self.score(visual).squeeze(-1)
         logits = logits.masked_fill(feats['visual_mask'], float('-inf'))
-        offsets = self.box_mlp(visual).sigmoid()
-        rows = torch.arange(height, device=visual.device).repeat_interleave(
-            width)
-        cols = torch.arange(width, device=visual.device).repeat(height)
-        boxes = torch.stack([(cols + offsets[..., 0]) / width,
-                             (rows + offsets[..., 1]) / height,
-                             offsets[..., 2], offsets[..., 3]], dim=-1)
+        boxes = self.cell_boxes(self.box_mlp(visual), feats['visual_hw'])
         return logits, boxes
 
     def loss(self, feats: Dict[str, Tensor],

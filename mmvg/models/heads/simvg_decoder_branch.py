@@ -1,7 +1,7 @@
 """SimVG's decoder branch (DB): a DETR decoder over the visual tokens."""
 from typing import List, Optional, Tuple
 
-from mmdet.models.layers import SinePositionalEncoding
+from mmdet.models.layers import MLP, SinePositionalEncoding
 from torch import Tensor, nn
 
 from mmvg.models.utils import batch_padding_mask, build_detr_decoder
@@ -18,9 +18,15 @@ class SimVGDecoderBranch(SimVGSetHead):
     2-D sine positions; padded patches are masked. Every decoder layer is
     supervised (auxiliary losses).
 
+    With ``with_reference`` every query also gets a reference box (from
+    :class:`CellProposalHead`): its embedding joins the query position and
+    each layer predicts a refinement of it in logit space (Deformable
+    DETR's two-stage variant) instead of a box from nothing.
+
     Args:
         in_channels: width of the encoder's visual tokens.
         num_layers, num_heads, ffn_dims, dropout: decoder size.
+        with_reference: queries come with reference boxes.
         others: see :class:`SimVGSetHead`.
     """
 
@@ -31,14 +37,26 @@ class SimVGDecoderBranch(SimVGSetHead):
                  ffn_dims: int = 2048,
                  dropout: float = 0.1,
                  embed_dims: int = 256,
+                 with_reference: bool = False,
                  **kwargs) -> None:
         super().__init__(embed_dims=embed_dims, **kwargs)
+        self.with_reference = with_reference
+        if with_reference:
+            self.ref_embed = MLP(4, embed_dims, embed_dims, 2)
         self.input_proj = nn.Linear(in_channels, embed_dims)
         self.positional_encoding = SinePositionalEncoding(
             num_feats=embed_dims // 2, normalize=True)
         self.decoder = build_detr_decoder(
             num_layers, embed_dims, num_heads, ffn_dims, dropout,
             return_intermediate=True)
+
+    def init_weights(self) -> None:
+        """With references, start from a zero refinement (the reference
+        box itself), as Deformable DETR does."""
+        super().init_weights()
+        if self.with_reference:
+            nn.init.zeros_(self.fc_reg.layers[-1].weight)
+            nn.init.zeros_(self.fc_reg.layers[-1].bias)
 
     @staticmethod
     def patch_padding_mask(visual: Tensor, hw: Tuple[int, int],
@@ -51,14 +69,20 @@ class SimVGDecoderBranch(SimVGSetHead):
             [meta['img_shape'][:2] for meta in img_metas], hw)
 
     def forward(self, visual: Tensor, hw: Tuple[int, int], query_pos: Tensor,
-                img_metas: Optional[List[dict]] = None
-                ) -> Tuple[Tensor, Tensor]:
-        """Decode patch tokens (B, h*w, C) with queries (B, Q, D).
+                img_metas: Optional[List[dict]] = None,
+                ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
+        """Decode patch tokens (B, h*w, C) with queries (B, Q, D) and, with
+        ``with_reference``, reference cxcywh boxes (B, Q, 4).
 
         Returns:
             Class logits (L, B, Q, 2) and sigmoid cxcywh (L, B, Q, 4), one
             row per decoder layer.
         """
+        if (ref_boxes is None) == self.with_reference:
+            raise ValueError('Reference boxes go with with_reference=True '
+                             'and only with it.')
+        if self.with_reference:
+            query_pos = query_pos + self.ref_embed(ref_boxes)
         mask = self.patch_padding_mask(visual, hw, img_metas)
         key_pos = self.positional_encoding(mask).flatten(2).transpose(1, 2)
         memory = self.input_proj(visual)
@@ -66,4 +90,4 @@ class SimVGDecoderBranch(SimVGSetHead):
             query=query_pos.new_zeros(query_pos.shape), key=memory,
             value=memory, query_pos=query_pos, key_pos=key_pos,
             key_padding_mask=mask.flatten(1))
-        return self.predict_layers(hidden)
+        return self.predict_layers(hidden, ref_boxes)

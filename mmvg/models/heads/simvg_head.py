@@ -9,6 +9,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmvg.registry import MODELS
+from .cell_proposal_head import CellProposalHead
 
 BRANCH_MODULES = dict(db='decoder_branch', tb='token_branch')
 BRANCHES = tuple(BRANCH_MODULES)
@@ -36,6 +37,12 @@ class SimVGHead(BaseModule):
         distill_loss: ``DWBDLoss`` config.
         distill_mode: ``'one-stage'`` or ``'two-stage'``.
         test_branch: ``'db'`` or ``'tb'``.
+        proposal_head: optional ``CellProposalHead`` config giving the DB's
+            queries reference boxes (needs ``with_reference=True`` in the
+            DB; not in the paper, see :class:`CellProposalHead`).
+        point_weight: weight of the token branch's pointing loss (needs
+            ``point_dims`` in the TB; not in the paper, see
+            :class:`SimVGTokenBranch`).
     """
 
     def __init__(self,
@@ -47,6 +54,8 @@ class SimVGHead(BaseModule):
                  distill_loss: dict = dict(type='DWBDLoss'),
                  distill_mode: str = 'one-stage',
                  test_branch: str = 'db',
+                 proposal_head: Optional[dict] = None,
+                 point_weight: float = 0.0,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         if distill_mode not in DISTILL_MODES:
@@ -59,6 +68,15 @@ class SimVGHead(BaseModule):
             MODELS.build(dict(cfg, in_channels=in_channels,
                               num_queries=num_queries))
             for cfg in (query_generator, decoder_branch, token_branch))
+        self.proposal_head = None if proposal_head is None else MODELS.build(
+            dict(proposal_head, in_channels=in_channels))
+        if (self.proposal_head is None) == self.decoder_branch.with_reference:
+            raise ValueError('proposal_head and the decoder branch\'s '
+                             'with_reference go together.')
+        if point_weight and not self.token_branch.point_dims:
+            raise ValueError('point_weight needs point_dims in the token '
+                             'branch.')
+        self.point_weight = point_weight
         self.distill_loss = MODELS.build(distill_loss)
         self.distill_mode = distill_mode
         self.test_branch = test_branch
@@ -70,8 +88,11 @@ class SimVGHead(BaseModule):
     def frozen_teacher(self) -> bool:
         return self.distill_mode == 'two-stage'
 
-    def teacher_modules(self) -> Tuple[BaseModule, BaseModule]:
-        return self.query_generator, self.decoder_branch
+    def teacher_modules(self) -> List[BaseModule]:
+        return [
+            module for module in (self.query_generator, self.decoder_branch,
+                                  self.proposal_head) if module is not None
+        ]
 
     def train(self, mode: bool = True) -> 'SimVGHead':
         """Keep a frozen teacher in eval mode (no dropout)."""
@@ -86,18 +107,40 @@ class SimVGHead(BaseModule):
         """Object token (B, C) and patch tokens (B, h*w, C)."""
         return feats['vision'][:, 0], feats['vision'][:, 1:]
 
+    def patch_padding_mask(self, feats: Dict,
+                           img_metas: Optional[List[dict]]) -> Tensor:
+        """(B, h*w) bool, True on patches of batch padding."""
+        return self.decoder_branch.patch_padding_mask(
+            feats['vision'], feats['vision_hw'], img_metas).flatten(1)
+
+    def decode(self, feats: Dict, queries: Tensor,
+               img_metas: Optional[List[dict]]) -> Tuple[Tuple, Dict]:
+        """DB outputs (class logits, cxcywh per layer) and, with a
+        proposal head, its ``proposals`` (cell logits, cell boxes)."""
+        patches = self.split_feats(feats)[1]
+        extra, ref_boxes = {}, None
+        if self.proposal_head is not None:
+            logits, boxes = self.proposal_head(
+                patches, feats['vision_hw'],
+                self.patch_padding_mask(feats, img_metas))
+            extra['proposals'] = (logits, boxes)
+            ref_boxes = self.proposal_head.top_boxes(
+                logits, boxes, queries.shape[1], img_metas)
+        outputs = self.decoder_branch(patches, feats['vision_hw'], queries,
+                                      img_metas, ref_boxes)
+        return outputs, extra
+
     def forward(self, feats: Dict, img_metas: Optional[List[dict]] = None,
                 branch: str = 'both') -> Dict[str, Tuple[Tensor, Tensor]]:
         """Raw outputs (class logits, cxcywh) of the requested branches."""
-        object_token, patches = self.split_feats(feats)
         queries = self.query_generator(feats['text'],
                                        feats['text_padding_mask'])
         outputs = {}
         if branch in ('both', 'db'):
-            outputs['db'] = self.decoder_branch(patches, feats['vision_hw'],
-                                                queries, img_metas)
+            outputs['db'] = self.decode(feats, queries, img_metas)[0]
         if branch in ('both', 'tb'):
-            outputs['tb'] = self.token_branch(object_token, queries)
+            outputs['tb'] = self.token_branch(self.split_feats(feats)[0],
+                                              queries)
         return outputs
 
     def loss(self, feats: Dict,
@@ -109,12 +152,16 @@ class SimVGHead(BaseModule):
                                     and torch.is_grad_enabled()):
             queries = self.query_generator(feats['text'],
                                            feats['text_padding_mask'])
-            db_cls, db_boxes = self.decoder_branch(
-                patches, feats['vision_hw'], queries, img_metas)
+            (db_cls, db_boxes), extra = self.decode(feats, queries,
+                                                    img_metas)
         losses = {}
         if not self.frozen_teacher:
             losses.update(self.decoder_branch.set_losses(
                 db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
+            if 'proposals' in extra:
+                losses.update(self.proposal_head.loss(
+                    *extra['proposals'], gt_instances, img_metas,
+                    feats['vision_hw']))
         tb_cls, tb_boxes = self.token_branch(object_token, queries)
         teacher, quality = self.decoder_branch.matched_predictions(
             db_cls[-1].detach(), db_boxes[-1].detach(), gt_instances,
@@ -125,7 +172,26 @@ class SimVGHead(BaseModule):
             self.token_branch.set_losses(tb_cls, tb_boxes, teacher,
                                          img_metas, prefix='tb_'),
             quality))
+        if self.point_weight:
+            losses.update(self.point_losses(feats, gt_instances, img_metas))
         return losses
+
+    def point_losses(self, feats: Dict, gt_instances: List[InstanceData],
+                     img_metas: List[dict]) -> Dict[str, Tensor]:
+        """The token branch's pointing losses, weighted, prefixed ``tb_``."""
+        object_token, patches = self.split_feats(feats)
+        hw = feats['vision_hw']
+        dist, _, targets = CellProposalHead.cell_targets(
+            gt_instances, img_metas, hw, patches)
+        nan = patches.new_full((2, ), float('nan'))
+        centres = torch.stack([
+            target[0, :2] if len(target) == 1 else nan for target in targets
+        ])
+        losses = self.token_branch.point_losses(
+            object_token, patches, self.patch_padding_mask(feats, img_metas),
+            dist, centres, hw)
+        return {f'tb_{key}': self.point_weight * value
+                for key, value in losses.items()}
 
     def predict(self, feats: Dict, data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:

@@ -1,9 +1,10 @@
 """Set prediction (class + box per query) shared by SimVG's two branches."""
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from mmdet.models.dense_heads import DETRHead
 from mmdet.models.layers import MLP
+from mmdet.models.layers.transformer import inverse_sigmoid
 from mmdet.structures.bbox import bbox_cxcywh_to_xyxy, bbox_overlaps
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
@@ -57,9 +58,15 @@ class SimVGSetHead(DETRHead):
         self.fc_cls = nn.Linear(self.embed_dims, self.cls_out_channels)
         self.fc_reg = MLP(self.embed_dims, self.embed_dims, 4, 3)
 
-    def predict_layers(self, hidden_states: Tensor) -> Tuple[Tensor, Tensor]:
-        """Class logits (..., Q, 2) and sigmoid cxcywh boxes (..., Q, 4)."""
-        return self.fc_cls(hidden_states), self.fc_reg(hidden_states).sigmoid()
+    def predict_layers(self, hidden_states: Tensor,
+                       ref_boxes: Optional[Tensor] = None
+                       ) -> Tuple[Tensor, Tensor]:
+        """Class logits (..., Q, 2) and sigmoid cxcywh boxes (..., Q, 4),
+        refinements of ``ref_boxes`` (..., Q, 4) in logit space if given."""
+        boxes = self.fc_reg(hidden_states)
+        if ref_boxes is not None:
+            boxes = boxes + inverse_sigmoid(ref_boxes, eps=1e-3)
+        return self.fc_cls(hidden_states), boxes.sigmoid()
 
     def set_losses(self, layers_cls: Tensor, layers_boxes: Tensor,
                    gt_instances: List[InstanceData], img_metas: List[dict],

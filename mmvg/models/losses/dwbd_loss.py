@@ -1,5 +1,5 @@
 """Dynamic weight-balance distillation (DWBD) of SimVG."""
-from typing import Dict
+from typing import Dict, Optional
 
 from torch import Tensor, nn
 
@@ -20,13 +20,20 @@ class DWBDLoss(nn.Module):
     Args:
         gt_weight: ``a`` (2.0 for ViT-B, 1.0 for ViT-L in SimVG).
         teacher_weight: ``b`` (1.0 for ViT-B, 0.4 for ViT-L).
+        fixed_weight: a constant ``w`` instead of the dynamic one, for
+            ablations: 0 trains the token branch on the ground truth only.
     """
 
     def __init__(self, gt_weight: float = 2.0,
-                 teacher_weight: float = 1.0) -> None:
+                 teacher_weight: float = 1.0,
+                 fixed_weight: Optional[float] = None) -> None:
         super().__init__()
+        if fixed_weight is not None and not 0 <= fixed_weight <= 1:
+            raise ValueError(f'fixed_weight must lie in [0, 1], got '
+                             f'{fixed_weight}')
         self.gt_weight = gt_weight
         self.teacher_weight = teacher_weight
+        self.fixed_weight = fixed_weight
 
     @staticmethod
     def balance_weight(quality: Tensor) -> Tensor:
@@ -42,7 +49,8 @@ class DWBDLoss(nn.Module):
                 quality: Tensor) -> Dict[str, Tensor]:
         """Weight the two loss dicts; the teacher terms get a ``distill_``
         prefix and ``dwbd_weight`` (w) is logged."""
-        weight = self.balance_weight(quality)
+        weight = self.balance_weight(quality) if self.fixed_weight is None \
+            else quality.new_tensor(self.fixed_weight)
         losses = {
             key: self.gt_weight * (1 - weight) * value
             for key, value in gt_losses.items()

@@ -45,6 +45,9 @@ class BEiT3(BaseModule):
         max_text_positions: Rows of the text position table.
         drop_path_rate: Stochastic depth of the last block.
         layernorm_eps: LayerNorm epsilon.
+        conv_stem: :class:`ConvStem` options to replace the patchify conv
+            (small models trained from scratch; official weights need the
+            conv).
         init_cfg: ``dict(type='Pretrained', checkpoint=..., prefix='beit3.')``
             loads an official checkpoint strictly, resizing positions and the
             patch kernel to this model; otherwise mmengine init configs.
@@ -59,6 +62,7 @@ class BEiT3(BaseModule):
                  max_text_positions: int = 1024,
                  drop_path_rate: float = 0.,
                  layernorm_eps: float = 1e-5,
+                 conv_stem: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg or DEFAULT_INIT_CFG)
         if isinstance(arch, str):
@@ -78,7 +82,7 @@ class BEiT3(BaseModule):
 
         self.text_embed = nn.Embedding(vocab_size, self.embed_dims)
         self.vision_embed = PatchEmbedWithCLS(in_channels, self.embed_dims,
-                                              patch_size)
+                                              patch_size, conv_stem)
         self.encoder = MultiwayEncoder(
             embed_dims=self.embed_dims,
             num_layers=arch['num_layers'],

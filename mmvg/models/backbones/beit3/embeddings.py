@@ -1,9 +1,10 @@
 """Token and position embeddings of BEiT-3 (torchscale layout)."""
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
+from mmvg.models.layers import build_patch_proj
 from .resize import resize_pos_grid
 
 
@@ -18,14 +19,16 @@ class PatchEmbedWithCLS(nn.Module):
         in_channels: Image channels.
         embed_dims: Token width.
         patch_size: Side of the square patches (and of the conv kernel).
+        conv_stem: :class:`ConvStem` options to use one as ``proj`` instead
+            of the patchify conv (small models trained from scratch).
     """
 
-    def __init__(self, in_channels: int, embed_dims: int,
-                 patch_size: int) -> None:
+    def __init__(self, in_channels: int, embed_dims: int, patch_size: int,
+                 conv_stem: Optional[dict] = None) -> None:
         super().__init__()
         self.patch_size = patch_size
-        self.proj = nn.Conv2d(
-            in_channels, embed_dims, kernel_size=patch_size, stride=patch_size)
+        self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
+                                     conv_stem)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tuple[int, int]]:

@@ -6,6 +6,7 @@ from mmengine.model import BaseModule
 from mmengine.model.weight_init import trunc_normal_init
 from torch import Tensor, nn
 
+from mmvg.models.layers import build_patch_proj
 from mmvg.registry import MODELS
 from .attention import QKVAdapter
 from .block import Block
@@ -17,13 +18,14 @@ class PatchEmbed(nn.Module):
     """Non-overlapping patch projection, named ``patch_embed.proj``.
 
     Written here because mmcv's ``PatchEmbed`` names its conv ``projection``.
+    ``conv_stem`` (:class:`ConvStem` options) replaces the conv by a stem.
     """
 
-    def __init__(self, in_channels: int, embed_dims: int,
-                 patch_size: int) -> None:
+    def __init__(self, in_channels: int, embed_dims: int, patch_size: int,
+                 conv_stem: Optional[dict] = None) -> None:
         super().__init__()
-        self.proj = nn.Conv2d(
-            in_channels, embed_dims, kernel_size=patch_size, stride=patch_size)
+        self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
+                                     conv_stem)
 
     def forward(self, img: Tensor) -> Tensor:
         return self.proj(img)
@@ -61,6 +63,9 @@ class VisionTransformer(BaseModule):
         global_attn_indexes: blocks that keep global attention when
             ``window_size > 0`` (ViTDet-B: 2, 5, 8, 11).
         use_rel_pos: add decomposed relative positions (ViTDet).
+        conv_stem: :class:`ConvStem` options to replace the patchify conv
+            (small models trained from scratch; pre-trained weights need
+            the conv).
         rel_pos_grid: grid side the global blocks' relative tables are made
             for (ViTDet-B: 64, i.e. 1024 / 16); default
             ``img_size // patch_size``. Window blocks use ``window_size``.
@@ -88,6 +93,7 @@ class VisionTransformer(BaseModule):
                  global_attn_indexes: Sequence[int] = (),
                  use_rel_pos: bool = False,
                  rel_pos_grid: Optional[int] = None,
+                 conv_stem: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if with_cls_token and (window_size or use_rel_pos):
@@ -105,7 +111,8 @@ class VisionTransformer(BaseModule):
         self.with_cls_token = with_cls_token
         self.use_rel_pos = use_rel_pos
 
-        self.patch_embed = PatchEmbed(in_channels, embed_dims, patch_size)
+        self.patch_embed = PatchEmbed(in_channels, embed_dims, patch_size,
+                                      conv_stem)
         if with_cls_token:
             self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
         self.pos_embed = nn.Parameter(

@@ -1,0 +1,57 @@
+"""A convolutional stem in place of a ViT's patchify projection."""
+import math
+from typing import Optional
+
+from mmcv.cnn import ConvModule
+from torch import nn
+
+
+class ConvStem(nn.Sequential):
+    """3x3 stride-2 convolutions down to the patch stride, then a 1x1
+    projection to the token width (Xiao et al., "Early Convolutions Help
+    Transformers See Better", 2021).
+
+    For ViTs trained from scratch on little data (the tiny synthetic
+    configs): a patchify layer there learns shapes slowly. Official
+    pre-trained weights have a patchify layer, so they do not load into a
+    stem.
+
+    Args:
+        in_channels: image channels.
+        embed_dims: token width.
+        patch_size: output stride, a power of 2.
+        base_channels: width of the first convolution, doubled by each next
+            one.
+        norm_cfg: normalisation after each 3x3 convolution.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 embed_dims: int,
+                 patch_size: int,
+                 base_channels: int = 16,
+                 norm_cfg: Optional[dict] = dict(type='BN')) -> None:
+        steps = math.log2(patch_size)
+        if patch_size < 2 or not steps.is_integer():
+            raise ValueError(
+                f'a conv stem needs a power-of-2 patch size, got {patch_size}')
+        layers = []
+        channels = in_channels
+        for i in range(int(steps)):
+            out = base_channels * 2**i
+            layers.append(ConvModule(channels, out, 3, stride=2, padding=1,
+                                     norm_cfg=norm_cfg))
+            channels = out
+        layers.append(nn.Conv2d(channels, embed_dims, 1))
+        super().__init__(*layers)
+
+
+
+def build_patch_proj(in_channels: int, embed_dims: int, patch_size: int,
+                     conv_stem: Optional[dict] = None) -> nn.Module:
+    """A ViT's patch projection: the patchify conv (kernel = stride = patch
+    size), or a :class:`ConvStem` built with the ``conv_stem`` options."""
+    if conv_stem is None:
+        return nn.Conv2d(in_channels, embed_dims, kernel_size=patch_size,
+                         stride=patch_size)
+    return ConvStem(in_channels, embed_dims, patch_size, **conv_stem)

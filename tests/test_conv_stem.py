@@ -1,0 +1,41 @@
+"""ConvStem and the conv_stem option of the BEiT-3 and ViT backbones."""
+import pytest
+import torch
+from torch import nn
+
+from mmvg.models.backbones.beit3 import BEiT3
+from mmvg.models.backbones.vit import LanguageAdaptiveViT
+from mmvg.models.layers import ConvStem, build_patch_proj
+
+
+def test_stem_reaches_the_patch_stride_with_doubling_widths():
+    stem = ConvStem(3, 32, 16, base_channels=4)
+    widths = [layer.conv.out_channels for layer in list(stem)[:-1]]
+    assert widths == [4, 8, 16, 32]
+    assert stem(torch.randn(2, 3, 64, 96)).shape == (2, 32, 4, 6)
+    with pytest.raises(ValueError, match='power-of-2'):
+        ConvStem(3, 32, 12)
+
+
+def test_patch_proj_is_the_patchify_conv_by_default():
+    proj = build_patch_proj(3, 8, 16)
+    assert isinstance(proj, nn.Conv2d) and proj.kernel_size == (16, 16)
+    assert isinstance(build_patch_proj(3, 8, 16, dict()), ConvStem)
+
+
+def test_backbones_take_a_stem():
+    beit3 = BEiT3(arch=dict(embed_dims=32, num_layers=1, num_heads=2,
+                            mlp_ratio=2.), img_size=64, patch_size=16,
+                  vocab_size=16, conv_stem=dict(base_channels=4))
+    beit3.init_weights()
+    assert isinstance(beit3.vision_embed.proj, ConvStem)
+    out = beit3(torch.randn(2, 3, 64, 32))
+    assert out['vision'].shape == (2, 1 + 4 * 2, 32)
+    vit = LanguageAdaptiveViT(
+        img_size=64, patch_size=16, embed_dims=32, num_layers=1,
+        num_heads=2, lang_dims=16, num_groups=2, with_cls_token=False,
+        conv_stem=dict(base_channels=4))
+    vit.init_weights()
+    visual, _ = vit(torch.randn(2, 3, 64, 64), torch.randn(2, 3, 16),
+                    torch.zeros(2, 3, dtype=torch.bool))
+    assert visual.shape == (2, 32, 4, 4)

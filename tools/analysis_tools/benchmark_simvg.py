@@ -1,0 +1,120 @@
+"""Latency of SimVG's token branch (TB) vs its decoder branch (DB), and the
+parameter counts of SimVG models.
+
+Both variants run the same multimodal encoder on a random image and a
+random expression; SimVG-TB then reads the object token with its MLP, and
+SimVG-DB runs the DETR decoder over the patches. Weights are random (the
+timing does not depend on them) and the tokenizer is not timed (both
+variants need it). Rounds alternate TB and DB so that other load on the
+machine does not favour one; the ratio is printed per batch size.
+
+Example::
+
+    python tools/analysis_tools/benchmark_simvg.py   # ViT-B/32 at 640, B/L
+    python tools/analysis_tools/benchmark_simvg.py --tiny   # smoke run
+"""
+import argparse
+import os
+from functools import partial
+from typing import Dict, List, Optional, Tuple
+
+import torch
+from mmengine.config import Config
+from torch import nn
+
+from mmvg.registry import MODELS
+from mmvg.utils import register_all_modules
+from mmvg.utils.benchmark import add_timing_args, paired_medians
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+BASE = os.path.join(ROOT, 'configs/simvg/simvg_vit-b32_1x_refcoco.py')
+LARGE = os.path.join(ROOT, 'configs/simvg/simvg_vit-l32_1x_refcoco.py')
+TINY = os.path.join(ROOT, 'configs/synthetic/simvg_tiny_synthetic.py')
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--config', default=BASE, help='timed model')
+    parser.add_argument(
+        '--count-configs',
+        nargs='+',
+        default=[BASE, LARGE],
+        help='models whose parameters are counted')
+    parser.add_argument('--size', type=int, default=640, help='input side')
+    add_timing_args(parser)
+    parser.add_argument(
+        '--tiny',
+        action='store_true',
+        help='the tiny synthetic model at 128x128, for a smoke test')
+    return parser.parse_args(argv)
+
+
+def build_parts(config: str) -> Tuple[nn.Module, nn.Module, int]:
+    """Randomly initialised encoder and head of a SimVG config, and the
+    tokenizer's ``max_length``."""
+    model = Config.fromfile(config).model
+    return (MODELS.build(model.backbone), MODELS.build(model.bbox_head),
+            model.tokenizer.max_length)
+
+
+def count_parameters(config: str) -> Dict[str, int]:
+    backbone, head, _ = build_parts(config)
+    counts = dict(encoder=sum(p.numel() for p in backbone.parameters()),
+                  head=sum(p.numel() for p in head.parameters()))
+    counts['total'] = counts['encoder'] + counts['head']
+    return counts
+
+
+@torch.no_grad()
+def run_branch(backbone: nn.Module, head: nn.Module, branch: str,
+               img: torch.Tensor, text_ids: torch.Tensor,
+               padding_mask: torch.Tensor, img_metas: List[dict]) -> None:
+    """Encoder + one branch, as ``SimVG.predict`` runs them."""
+    feats = backbone(img, text_ids, padding_mask)
+    feats['text_padding_mask'] = padding_mask
+    head(feats, img_metas, branch=branch)
+
+
+def main(argv: Optional[List[str]] = None) -> List[dict]:
+    args = parse_args(argv)
+    register_all_modules()
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    config, size = (TINY, 128) if args.tiny else (args.config, args.size)
+    counted = [TINY] if args.tiny else args.count_configs
+    for path in counted:
+        counts = count_parameters(path)
+        print(f'{os.path.basename(path)}: parameters encoder '
+              f'{counts["encoder"] / 1e6:.2f}M, head '
+              f'{counts["head"] / 1e6:.2f}M, total '
+              f'{counts["total"] / 1e6:.2f}M')
+    torch.manual_seed(0)
+    backbone, head, text_len = build_parts(config)
+    backbone.to(device).eval()
+    head.to(device).eval()
+    print(f'timed: {os.path.basename(config)}, device {device}, torch '
+          f'threads {torch.get_num_threads()}, input {size}x{size}, '
+          f'{text_len} tokens, median of {args.repeats} after '
+          f'{args.warmup} warm-up runs')
+    print(f'{"batch":>5} {"TB ms":>9} {"DB ms":>9} {"TB / DB":>8}')
+    rows = []
+    for batch in args.batch_sizes:
+        img = torch.randn(batch, 3, size, size, device=device)
+        text_ids = torch.randint(4, 64, (batch, text_len), device=device)
+        padding_mask = torch.zeros_like(text_ids, dtype=torch.bool)
+        padding_mask[:, text_len // 2:] = True
+        metas = [dict(img_shape=(size, size),
+                      batch_input_shape=(size, size))] * batch
+        runs = [
+            partial(run_branch, backbone, head, branch, img, text_ids,
+                    padding_mask, metas) for branch in ('tb', 'db')
+        ]
+        t_tb, t_db = paired_medians(runs, args.warmup, args.repeats, device)
+        rows.append(dict(batch=batch, tb=t_tb, db=t_db, ratio=t_tb / t_db))
+        print(f'{batch:>5} {t_tb * 1e3:>9.1f} {t_db * 1e3:>9.1f} '
+              f'{t_tb / t_db:>8.3f}')
+    return rows
+
+
+if __name__ == '__main__':
+    main()
