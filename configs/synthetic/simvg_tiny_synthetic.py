@@ -8,7 +8,7 @@
 # and a loss asking the object token to point at the target's cell.
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
-    '../_base_/schedules/synthetic_4e_adamw.py',
+    '../_base_/schedules/synthetic_8e_adamw.py',
     '../_base_/default_runtime.py'
 ]
 
