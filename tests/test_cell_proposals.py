@@ -61,7 +61,8 @@ def test_losses_pick_the_target_cells_and_allow_no_targets():
     tokens = torch.randn(2, 8, 8, requires_grad=True)
     logits, boxes = head(tokens, (2, 4), torch.zeros(2, 8, dtype=bool))
     targets = [gt([0., 0., 20., 20.]), gt()]
-    losses = head.loss(logits, boxes, targets, [META] * 2, (2, 4))
+    losses = head.loss(logits, boxes, head.cell_targets(
+        targets, [META] * 2, (2, 4), boxes))
     assert set(losses) == {'cell_loss_cls', 'cell_loss_bbox',
                            'cell_loss_iou'}
     expected = head.box_losses(
@@ -70,7 +71,8 @@ def test_losses_pick_the_target_cells_and_allow_no_targets():
     assert torch.isclose(losses['cell_loss_bbox'], expected['loss_bbox'])
     assert torch.isclose(losses['cell_loss_cls'],
                          -logits[0].log_softmax(-1)[0])
-    empty = head.loss(logits, boxes, [gt(), gt()], [META] * 2, (2, 4))
+    empty = head.loss(logits, boxes, head.cell_targets(
+        [gt(), gt()], [META] * 2, (2, 4), boxes))
     assert all(value == 0 for value in empty.values())
     sum(empty.values()).backward()  # still a graph: DDP sees every param
 

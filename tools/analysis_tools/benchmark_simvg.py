@@ -57,8 +57,8 @@ def build_parts(config: str) -> Tuple[nn.Module, nn.Module, int]:
             model.tokenizer.max_length)
 
 
-def count_parameters(config: str) -> Dict[str, int]:
-    backbone, head, _ = build_parts(config)
+def count_parameters(backbone: nn.Module,
+                     head: nn.Module) -> Dict[str, int]:
     counts = dict(encoder=sum(p.numel() for p in backbone.parameters()),
                   head=sum(p.numel() for p in head.parameters()))
     counts['total'] = counts['encoder'] + counts['head']
@@ -82,14 +82,16 @@ def main(argv: Optional[List[str]] = None) -> List[dict]:
     device = torch.device(args.device)
     config, size = (TINY, 128) if args.tiny else (args.config, args.size)
     counted = [TINY] if args.tiny else args.count_configs
+    torch.manual_seed(0)
+    backbone, head, text_len = build_parts(config)
     for path in counted:
-        counts = count_parameters(path)
+        # the timed model is counted as it is, the others built for it
+        counts = count_parameters(*(
+            (backbone, head) if path == config else build_parts(path)[:2]))
         print(f'{os.path.basename(path)}: parameters encoder '
               f'{counts["encoder"] / 1e6:.2f}M, head '
               f'{counts["head"] / 1e6:.2f}M, total '
               f'{counts["total"] / 1e6:.2f}M')
-    torch.manual_seed(0)
-    backbone, head, text_len = build_parts(config)
     backbone.to(device).eval()
     head.to(device).eval()
     print(f'timed: {os.path.basename(config)}, device {device}, torch '

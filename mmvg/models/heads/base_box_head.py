@@ -67,20 +67,32 @@ class BaseBoxHead(BaseModule):
         return row * width + col
 
     @staticmethod
+    def cell_grid(hw: Tuple[int, int], ref: Tensor) -> Tensor:
+        """(column, row) of every cell of an (h, w) grid in row-major order,
+        (h*w, 2) in ``ref``'s dtype and device."""
+        height, width = hw
+        rows, cols = torch.meshgrid(
+            torch.arange(height, device=ref.device),
+            torch.arange(width, device=ref.device), indexing='ij')
+        return torch.stack([cols.flatten(), rows.flatten()], dim=-1).to(ref)
+
+    @staticmethod
     def cell_boxes(raw: Tensor, hw: Tuple[int, int]) -> Tensor:
         """Normalised cxcywh (B, h*w, 4) of one box per cell of an (h, w)
         grid from raw outputs (B, h*w, 4): the centre lies inside its own
         cell (sigmoid offsets), the size is a sigmoid fraction of the input.
         Anchoring each box to its cell gives the absolute position that a
         small model trained from scratch does not learn to regress."""
-        height, width = hw
         offsets = raw.sigmoid()
-        rows = torch.arange(height, device=raw.device).repeat_interleave(
-            width)
-        cols = torch.arange(width, device=raw.device).repeat(height)
-        return torch.stack([(cols + offsets[..., 0]) / width,
-                            (rows + offsets[..., 1]) / height,
-                            offsets[..., 2], offsets[..., 3]], dim=-1)
+        grid_size = raw.new_tensor(hw[::-1])
+        centres = (BaseBoxHead.cell_grid(hw, raw) + offsets[..., :2]) / \
+            grid_size
+        return torch.cat([centres, offsets[..., 2:]], dim=-1)
+
+    @staticmethod
+    def take_cells(values: Tensor, index: Tensor) -> Tensor:
+        """Row ``index[b]`` of each sample: (B, N, ...) -> (B, ...)."""
+        return values[torch.arange(len(index), device=index.device), index]
 
     def box_losses(self, pred: Tensor, target: Tensor) -> dict:
         """L1 on normalised cxcywh and IoU loss on xyxy, both (B, 4)."""

@@ -10,6 +10,10 @@ from torch import Tensor, nn
 from mmvg.registry import MODELS
 from .base_box_head import BaseBoxHead
 
+#: (B, h*w) target distribution over the cells, and per sample the target
+#: cells and normalised cxcywh targets.
+CellTargets = Tuple[Tensor, List[Tensor], List[Tensor]]
+
 
 def soft_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
     """Mean over rows with any target mass of ``-sum(t * log_softmax)``;
@@ -61,7 +65,7 @@ class CellProposalHead(BaseBoxHead):
     @staticmethod
     def cell_targets(gt_instances: List[InstanceData],
                      img_metas: List[dict], hw: Tuple[int, int],
-                     ref: Tensor) -> Tuple[Tensor, List[Tensor], List[Tensor]]:
+                     ref: Tensor) -> CellTargets:
         """Per sample: the cells holding its target centres, as a (B, h*w)
         distribution, and the (cell indices, normalised cxcywh targets)."""
         dist = ref.new_zeros(len(gt_instances), hw[0] * hw[1])
@@ -78,11 +82,10 @@ class CellProposalHead(BaseBoxHead):
         return dist / dist.sum(-1, keepdim=True).clamp(min=1), cells, targets
 
     def loss(self, logits: Tensor, boxes: Tensor,
-             gt_instances: List[InstanceData], img_metas: List[dict],
-             hw: Tuple[int, int]) -> dict:
-        """Cell cross-entropy and box losses, keys prefixed ``cell_``."""
-        dist, cells, targets = self.cell_targets(gt_instances, img_metas, hw,
-                                                 boxes)
+             cell_targets: CellTargets) -> dict:
+        """Cell cross-entropy and box losses, keys prefixed ``cell_``, for
+        the targets of :meth:`cell_targets`."""
+        dist, cells, targets = cell_targets
         picked = torch.cat([box[index] for box, index in zip(boxes, cells)])
         target = torch.cat(targets)
         losses = dict(

@@ -130,7 +130,7 @@ class VGLAWHead(BaseBoxHead):
                 self.box_mlp(visual.flatten(2).transpose(1, 2)),
                 tuple(weights.shape[-2:]))
             top = weights.flatten(1).argmax(-1)
-            return dict(boxes=cells[torch.arange(len(cells)), top],
+            return dict(boxes=self.take_cells(cells, top),
                         cell_boxes=cells)
         return dict(boxes=self.box_mlp(pooled).sigmoid())
 
@@ -170,7 +170,7 @@ class VGLAWHead(BaseBoxHead):
             weights = outputs['lap_weights']
             index = self.center_cells(target, weights.shape[-2:])
             if self.box_readout == 'top_cell':
-                boxes = outputs['cell_boxes'][torch.arange(len(index)), index]
+                boxes = self.take_cells(outputs['cell_boxes'], index)
             losses.update(self.box_losses(boxes, target))
             if self.loss_lap is not None:
                 losses['loss_lap'] = self.loss_lap(

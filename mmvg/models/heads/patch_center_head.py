@@ -1,7 +1,6 @@
 """Dense REC head: which fused patch holds the target centre, and its box."""
 from typing import Dict, List, Tuple
 
-import torch
 from mmdet.models.layers import MLP
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
@@ -53,7 +52,7 @@ class PatchCenterHead(BaseBoxHead):
         logits, boxes = self(feats)
         target = self.gt_targets(data_samples, boxes)
         index = self.center_cells(target, feats['visual_hw'])
-        picked = boxes[torch.arange(boxes.shape[0]), index]
+        picked = self.take_cells(boxes, index)
         losses = self.box_losses(picked, target)
         losses['loss_cls'] = self.loss_cls(logits, index)
         return losses
@@ -63,6 +62,6 @@ class PatchCenterHead(BaseBoxHead):
                 rescale: bool = True) -> List[InstanceData]:
         logits, boxes = self(feats)
         scores, index = logits.softmax(-1).max(-1)
-        picked = boxes[torch.arange(boxes.shape[0]), index]
+        picked = self.take_cells(boxes, index)
         return self.to_instances(picked[:, None], scores[:, None],
                                  data_samples, rescale)

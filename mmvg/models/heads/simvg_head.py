@@ -9,7 +9,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmvg.registry import MODELS
-from .cell_proposal_head import CellProposalHead
+from .cell_proposal_head import CellProposalHead, CellTargets
 
 BRANCH_MODULES = dict(db='decoder_branch', tb='token_branch')
 BRANCHES = tuple(BRANCH_MODULES)
@@ -155,13 +155,16 @@ class SimVGHead(BaseModule):
             (db_cls, db_boxes), extra = self.decode(feats, queries,
                                                     img_metas)
         losses = {}
+        if self.proposal_head is not None or self.point_weight:
+            # the target cells, shared by the proposals and the pointing
+            cell_targets = CellProposalHead.cell_targets(
+                gt_instances, img_metas, feats['vision_hw'], patches)
         if not self.frozen_teacher:
             losses.update(self.decoder_branch.set_losses(
                 db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
             if 'proposals' in extra:
-                losses.update(self.proposal_head.loss(
-                    *extra['proposals'], gt_instances, img_metas,
-                    feats['vision_hw']))
+                losses.update(self.proposal_head.loss(*extra['proposals'],
+                                                      cell_targets))
         tb_cls, tb_boxes = self.token_branch(object_token, queries)
         teacher, quality = self.decoder_branch.matched_predictions(
             db_cls[-1].detach(), db_boxes[-1].detach(), gt_instances,
@@ -173,16 +176,15 @@ class SimVGHead(BaseModule):
                                          img_metas, prefix='tb_'),
             quality))
         if self.point_weight:
-            losses.update(self.point_losses(feats, gt_instances, img_metas))
+            losses.update(self.point_losses(feats, cell_targets, img_metas))
         return losses
 
-    def point_losses(self, feats: Dict, gt_instances: List[InstanceData],
+    def point_losses(self, feats: Dict, cell_targets: CellTargets,
                      img_metas: List[dict]) -> Dict[str, Tensor]:
         """The token branch's pointing losses, weighted, prefixed ``tb_``."""
         object_token, patches = self.split_feats(feats)
         hw = feats['vision_hw']
-        dist, _, targets = CellProposalHead.cell_targets(
-            gt_instances, img_metas, hw, patches)
+        dist, _, targets = cell_targets
         nan = patches.new_full((2, ), float('nan'))
         centres = torch.stack([
             target[0, :2] if len(target) == 1 else nan for target in targets

@@ -7,6 +7,7 @@ from mmdet.models.layers import MLP
 from torch import Tensor, nn
 
 from mmvg.registry import MODELS
+from .base_box_head import BaseBoxHead
 from .cell_proposal_head import soft_cross_entropy
 from .simvg_set_head import SimVGSetHead
 
@@ -82,14 +83,10 @@ class SimVGTokenBranch(SimVGSetHead):
         """
         ce = soft_cross_entropy(
             self.point_logits(object_token, patches, padding_mask), cell_dist)
-        height, width = hw
-        rows = torch.arange(height, device=patches.device)
-        cols = torch.arange(width, device=patches.device)
-        grid = torch.stack([(cols[None].expand(height, -1) + .5) / width,
-                            (rows[:, None].expand(-1, width) + .5) / height],
-                           dim=-1).view(1, -1, 2)
+        grid = (BaseBoxHead.cell_grid(hw, patches) + .5) / \
+            patches.new_tensor(hw[::-1])
         keep = ~padding_mask
-        errors = [(self.point_xy(patches) - grid).abs()[keep]]
+        errors = [(self.point_xy(patches) - grid[None]).abs()[keep]]
         single = ~centres.isnan().any(-1)
         errors.append((self.point_xy(object_token[single]) -
                        centres[single]).abs())

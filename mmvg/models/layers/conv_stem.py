@@ -46,7 +46,6 @@ class ConvStem(nn.Sequential):
         super().__init__(*layers)
 
 
-
 def build_patch_proj(in_channels: int, embed_dims: int, patch_size: int,
                      conv_stem: Optional[dict] = None) -> nn.Module:
     """A ViT's patch projection: the patchify conv (kernel = stride = patch

@@ -63,12 +63,12 @@ class VisionTransformer(BaseModule):
         global_attn_indexes: blocks that keep global attention when
             ``window_size > 0`` (ViTDet-B: 2, 5, 8, 11).
         use_rel_pos: add decomposed relative positions (ViTDet).
-        conv_stem: :class:`ConvStem` options to replace the patchify conv
-            (small models trained from scratch; pre-trained weights need
-            the conv).
         rel_pos_grid: grid side the global blocks' relative tables are made
             for (ViTDet-B: 64, i.e. 1024 / 16); default
             ``img_size // patch_size``. Window blocks use ``window_size``.
+        conv_stem: :class:`ConvStem` options to replace the patchify conv
+            (small models trained from scratch; pre-trained weights need
+            the conv).
         init_cfg: ``dict(type='Pretrained', checkpoint=PATH)`` loads a
             timm/MAE or ViTDet file strictly (see :func:`load_vit_checkpoint`).
 
