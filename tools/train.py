@@ -4,7 +4,8 @@ import argparse
 import torch
 from mmengine.config import Config
 
-from mmvg.utils import register_all_modules, setup_cpu_distributed
+from mmvg.utils import (register_all_modules, setup_cpu_distributed,
+                        teardown_distributed)
 from mmvg.utils.tool_config import (add_common_args, build_runner,
                                     load_tool_config)
 
@@ -60,7 +61,10 @@ def main() -> None:
         cfg.load_from = args.resume
     setup_cpu_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        teardown_distributed()
 
 
 if __name__ == '__main__':
