@@ -4,12 +4,10 @@ import os.path as osp
 import socket
 
 import pytest
-import torch.distributed as dist
 from mmengine.config import Config
 
 from conftest import TINY_CONFIG, synthetic_cfg_options
 from mmvg.registry import DATASETS
-from mmvg.utils import teardown_distributed
 from utils_cli import (ROOT, json_log_records, logged_test_metrics,
                        python_tool, run_tool)
 
@@ -60,13 +58,3 @@ def test_two_process_test_equals_one_process(dist_trained, synthetic_root,
     one, two = logged_test_metrics(single), logged_test_metrics(double)
     metrics = {k: v for k, v in one.items() if k.startswith('REC/')}
     assert metrics and metrics == {k: two[k] for k in metrics}
-
-
-def test_teardown_destroys_the_process_group(tmp_path):
-    teardown_distributed()  # nothing started: a no-op
-    dist.init_process_group(
-        backend='gloo', init_method=f'file://{tmp_path}/store', rank=0,
-        world_size=1)
-    assert dist.is_initialized()
-    teardown_distributed()
-    assert not dist.is_initialized()

@@ -3,8 +3,7 @@ import argparse
 
 from mmengine.config import Config, ConfigDict
 
-from mmvg.utils import (register_all_modules, setup_cpu_distributed,
-                        teardown_distributed)
+from mmvg.utils import register_all_modules, setup_cpu_distributed
 from mmvg.utils.tool_config import (add_common_args, build_runner,
                                     load_tool_config)
 
@@ -57,10 +56,7 @@ def main() -> None:
             dict(type='DumpGroundingPredictions', out_file_path=args.out)]
     setup_cpu_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
-    try:
-        runner.test()
-    finally:
-        teardown_distributed()
+    runner.test()
 
 
 if __name__ == '__main__':

@@ -4,8 +4,7 @@ import argparse
 import torch
 from mmengine.config import Config
 
-from mmvg.utils import (register_all_modules, setup_cpu_distributed,
-                        teardown_distributed)
+from mmvg.utils import register_all_modules, setup_cpu_distributed
 from mmvg.utils.tool_config import (add_common_args, build_runner,
                                     load_tool_config)
 
@@ -61,10 +60,7 @@ def main() -> None:
         cfg.load_from = args.resume
     setup_cpu_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
-    try:
-        runner.train()
-    finally:
-        teardown_distributed()
+    runner.train()
 
 
 if __name__ == '__main__':

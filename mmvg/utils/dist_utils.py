@@ -26,13 +26,3 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     cfg.model_wrapper_cfg = wrapper
     if not torch_dist.is_initialized():
         torch_dist.init_process_group(backend='gloo')
-
-
-def teardown_distributed() -> None:
-    """Destroy the process group, if any, before the tool exits.
-
-    Left to interpreter shutdown, gloo's threads can be torn down while
-    still joinable and abort the process after the work is done.
-    """
-    if torch_dist.is_available() and torch_dist.is_initialized():
-        torch_dist.destroy_process_group()
