@@ -3,7 +3,8 @@ import argparse
 
 from mmengine.config import Config, ConfigDict
 
-from mmvg.utils import register_all_modules, setup_cpu_distributed
+from mmvg.utils import (register_all_modules, setup_cpu_distributed,
+                        shutdown_distributed)
 from mmvg.utils.tool_config import (add_common_args, build_runner,
                                     load_tool_config)
 
@@ -61,3 +62,4 @@ def main() -> None:
 
 if __name__ == '__main__':
     main()
+    shutdown_distributed()

@@ -4,7 +4,8 @@ import argparse
 import torch
 from mmengine.config import Config
 
-from mmvg.utils import register_all_modules, setup_cpu_distributed
+from mmvg.utils import (register_all_modules, setup_cpu_distributed,
+                        shutdown_distributed)
 from mmvg.utils.tool_config import (add_common_args, build_runner,
                                     load_tool_config)
 
@@ -65,3 +66,4 @@ def main() -> None:
 
 if __name__ == '__main__':
     main()
+    shutdown_distributed()

@@ -1,4 +1,6 @@
 """Distributed launch on machines without CUDA (gloo backend)."""
+import gc
+
 import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config
@@ -26,3 +28,20 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     cfg.model_wrapper_cfg = wrapper
     if not torch_dist.is_initialized():
         torch_dist.init_process_group(backend='gloo')
+
+
+def shutdown_distributed() -> None:
+    """Destroy the process group, and with it gloo's worker threads, while
+    the interpreter is still alive.
+
+    Call it after the runner is gone. A gloo worker thread frees the tensors
+    of the last collective only once it holds the GIL; left to interpreter
+    shutdown, it is killed mid-unwind and the process aborts ("terminate
+    called without an active exception"). Collecting the runner drops the
+    model wrapper's reference to the group; destroying the group drops the
+    last one, and its destructor releases the GIL while it joins the
+    workers.
+    """
+    gc.collect()
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.destroy_process_group()
