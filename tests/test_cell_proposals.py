@@ -104,6 +104,24 @@ def test_decoder_branch_refines_its_reference_boxes():
         head(torch.randn(1, 4, 8), (2, 2), torch.randn(1, 2, 16))
 
 
+def test_token_branch_refines_its_reference_boxes():
+    torch.manual_seed(0)
+    branch = SimVGTokenBranch(in_channels=8, embed_dims=16, point_dims=4,
+                              num_queries=2, with_reference=True)
+    branch.init_weights()
+    ref = torch.tensor([[[.3, .4, .2, .1], [.7, .6, .5, .5]]])
+    _, boxes = branch(torch.randn(1, 8), torch.randn(1, 2, 16), ref)
+    assert torch.allclose(boxes[0], ref, atol=1e-6)
+    # the reference is embedded into the hidden state: it changes scores
+    cls1, _ = branch(torch.zeros(1, 8), torch.zeros(1, 2, 16), ref)
+    cls2, _ = branch(torch.zeros(1, 8), torch.zeros(1, 2, 16), ref / 2)
+    assert not torch.allclose(cls1, cls2)
+    with pytest.raises(ValueError, match='Reference boxes'):
+        branch(torch.randn(1, 8), torch.randn(1, 2, 16))
+    with pytest.raises(ValueError, match='point_dims'):
+        SimVGTokenBranch(in_channels=8, embed_dims=16, with_reference=True)
+
+
 def test_token_branch_points_with_the_object_token():
     torch.manual_seed(0)
     branch = SimVGTokenBranch(in_channels=8, embed_dims=16, point_dims=4)

@@ -37,13 +37,14 @@ def head_cfg(num_queries=1, **kwargs):
         **kwargs)
 
 
-def aided_head_cfg(**kwargs):
+def aided_head_cfg(tb_reference=False, **kwargs):
     """The head with cell proposals for the DB and the TB's pointing loss
-    (the small-model training aids)."""
+    (the small-model training aids); with ``tb_reference`` the TB refines
+    the proposal boxes of the cells it points at."""
     cfg = head_cfg(proposal_head=dict(type='CellProposalHead'),
                    point_weight=1.0, **kwargs)
     cfg['decoder_branch']['with_reference'] = True
-    cfg['token_branch']['point_dims'] = 8
+    cfg['token_branch'].update(point_dims=8, with_reference=tb_reference)
     return cfg
 
 
@@ -177,6 +178,39 @@ def test_training_aids_predict_with_either_branch(spm_path, branch):
     # the token branch needs no proposals
     assert spy.call_count == (1 if branch == 'db' else 0)
     assert results[0].pred_instances.bboxes.shape == (1, 4)
+
+
+@pytest.mark.parametrize('num_queries', [1, 3])
+def test_token_branch_refines_the_pointed_cells_boxes(spm_path,
+                                                      num_queries):
+    model = build(spm_path, aided=True, tb_reference=True,
+                  num_queries=num_queries).eval()
+    head = model.bbox_head
+    head.token_branch.init_weights()  # a zero refinement
+    inputs, data = torch.randn(2, 3, 32, 48), samples()
+    metas = [sample.metainfo for sample in data]
+    with torch.no_grad():
+        feats = model.extract_feat(inputs, data)
+        _, tb_boxes = head(feats, metas, branch='tb')['tb']
+        token, patches = head.split_feats(feats)
+        mask = head.patch_padding_mask(feats, metas)
+        cells = head.token_branch.point_logits(token, patches, mask).topk(
+            num_queries).indices
+        cell_boxes = head.proposals(feats, metas)[1]
+    expected = torch.stack([boxes[index]
+                            for boxes, index in zip(cell_boxes, cells)])
+    assert torch.allclose(tb_boxes[0], expected, atol=1e-5)
+    # it trains, GREC samples with several and no targets included
+    losses = model.loss(inputs, samples((1, 0) if num_queries > 1 else
+                                        (1, 1)))
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    assert head.token_branch.ref_embed.layers[0].weight.grad.abs().sum() > 0
+    cfg = {k: v for k, v in aided_head_cfg(tb_reference=True).items()
+           if k != 'type'}
+    cfg.update(proposal_head=None, decoder_branch=dict(
+        cfg['decoder_branch'], with_reference=False))
+    with pytest.raises(ValueError, match='needs proposal_head'):
+        SimVGHead(**cfg)
 
 
 def test_two_stage_freezes_the_proposals_too(spm_path):

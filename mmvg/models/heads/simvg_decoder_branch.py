@@ -1,7 +1,7 @@
 """SimVG's decoder branch (DB): a DETR decoder over the visual tokens."""
 from typing import List, Optional, Tuple
 
-from mmdet.models.layers import MLP, SinePositionalEncoding
+from mmdet.models.layers import SinePositionalEncoding
 from torch import Tensor, nn
 
 from mmvg.models.utils import batch_padding_mask, build_detr_decoder
@@ -26,8 +26,7 @@ class SimVGDecoderBranch(SimVGSetHead):
     Args:
         in_channels: width of the encoder's visual tokens.
         num_layers, num_heads, ffn_dims, dropout: decoder size.
-        with_reference: queries come with reference boxes.
-        others: see :class:`SimVGSetHead`.
+        others (``with_reference`` among them): see :class:`SimVGSetHead`.
     """
 
     def __init__(self,
@@ -37,26 +36,14 @@ class SimVGDecoderBranch(SimVGSetHead):
                  ffn_dims: int = 2048,
                  dropout: float = 0.1,
                  embed_dims: int = 256,
-                 with_reference: bool = False,
                  **kwargs) -> None:
         super().__init__(embed_dims=embed_dims, **kwargs)
-        self.with_reference = with_reference
-        if with_reference:
-            self.ref_embed = MLP(4, embed_dims, embed_dims, 2)
         self.input_proj = nn.Linear(in_channels, embed_dims)
         self.positional_encoding = SinePositionalEncoding(
             num_feats=embed_dims // 2, normalize=True)
         self.decoder = build_detr_decoder(
             num_layers, embed_dims, num_heads, ffn_dims, dropout,
             return_intermediate=True)
-
-    def init_weights(self) -> None:
-        """With references, start from a zero refinement (the reference
-        box itself), as Deformable DETR does."""
-        super().init_weights()
-        if self.with_reference:
-            nn.init.zeros_(self.fc_reg.layers[-1].weight)
-            nn.init.zeros_(self.fc_reg.layers[-1].bias)
 
     @staticmethod
     def patch_padding_mask(visual: Tensor, hw: Tuple[int, int],
@@ -78,9 +65,7 @@ class SimVGDecoderBranch(SimVGSetHead):
             Class logits (L, B, Q, 2) and sigmoid cxcywh (L, B, Q, 4), one
             row per decoder layer.
         """
-        if (ref_boxes is None) == self.with_reference:
-            raise ValueError('Reference boxes go with with_reference=True '
-                             'and only with it.')
+        self.check_reference(ref_boxes)
         if self.with_reference:
             query_pos = query_pos + self.ref_embed(ref_boxes)
         mask = self.patch_padding_mask(visual, hw, img_metas)

@@ -42,7 +42,8 @@ class SimVGHead(BaseModule):
             DB; not in the paper, see :class:`CellProposalHead`).
         point_weight: weight of the token branch's pointing loss (needs
             ``point_dims`` in the TB; not in the paper, see
-            :class:`SimVGTokenBranch`).
+            :class:`SimVGTokenBranch`). A TB ``with_reference`` refines the
+            proposal boxes of the cells its object token points at.
     """
 
     def __init__(self,
@@ -73,6 +74,10 @@ class SimVGHead(BaseModule):
         if (self.proposal_head is None) == self.decoder_branch.with_reference:
             raise ValueError('proposal_head and the decoder branch\'s '
                              'with_reference go together.')
+        if self.token_branch.with_reference and self.proposal_head is None:
+            raise ValueError('The token branch\'s reference boxes are cell '
+                             'boxes of the proposal head: with_reference in '
+                             'the token branch needs proposal_head.')
         if point_weight and not self.token_branch.point_dims:
             raise ValueError('point_weight needs point_dims in the token '
                              'branch.')
@@ -113,34 +118,57 @@ class SimVGHead(BaseModule):
         return self.decoder_branch.patch_padding_mask(
             feats['vision'], feats['vision_hw'], img_metas).flatten(1)
 
+    def proposals(self, feats: Dict, img_metas: Optional[List[dict]]
+                  ) -> Optional[Tuple[Tensor, Tensor]]:
+        """The proposal head's (cell logits, cell boxes), if there is one."""
+        if self.proposal_head is None:
+            return None
+        return self.proposal_head(self.split_feats(feats)[1],
+                                  feats['vision_hw'],
+                                  self.patch_padding_mask(feats, img_metas))
+
     def decode(self, feats: Dict, queries: Tensor,
-               img_metas: Optional[List[dict]]) -> Tuple[Tuple, Dict]:
-        """DB outputs (class logits, cxcywh per layer) and, with a
-        proposal head, its ``proposals`` (cell logits, cell boxes)."""
-        patches = self.split_feats(feats)[1]
-        extra, ref_boxes = {}, None
-        if self.proposal_head is not None:
-            logits, boxes = self.proposal_head(
-                patches, feats['vision_hw'],
-                self.patch_padding_mask(feats, img_metas))
-            extra['proposals'] = (logits, boxes)
+               img_metas: Optional[List[dict]],
+               proposals: Optional[Tuple[Tensor, Tensor]]) -> Tuple:
+        """DB outputs (class logits, cxcywh per layer), refining the best
+        proposals' boxes when there are proposals."""
+        ref_boxes = None
+        if proposals is not None:
             ref_boxes = self.proposal_head.top_boxes(
-                logits, boxes, queries.shape[1], img_metas)
-        outputs = self.decoder_branch(patches, feats['vision_hw'], queries,
-                                      img_metas, ref_boxes)
-        return outputs, extra
+                *proposals, queries.shape[1], img_metas)
+        return self.decoder_branch(self.split_feats(feats)[1],
+                                   feats['vision_hw'], queries, img_metas,
+                                   ref_boxes)
+
+    def token_outputs(self, feats: Dict, queries: Tensor,
+                      img_metas: Optional[List[dict]],
+                      proposals: Optional[Tuple[Tensor, Tensor]]) -> Tuple:
+        """TB outputs; with references, those are the proposal boxes of the
+        cells the object token points at most."""
+        object_token, patches = self.split_feats(feats)
+        ref_boxes = None
+        if self.token_branch.with_reference:
+            logits = self.token_branch.point_logits(
+                object_token, patches,
+                self.patch_padding_mask(feats, img_metas))
+            ref_boxes = self.proposal_head.top_boxes(
+                logits, proposals[1], queries.shape[1], img_metas)
+        return self.token_branch(object_token, queries, ref_boxes)
 
     def forward(self, feats: Dict, img_metas: Optional[List[dict]] = None,
                 branch: str = 'both') -> Dict[str, Tuple[Tensor, Tensor]]:
         """Raw outputs (class logits, cxcywh) of the requested branches."""
         queries = self.query_generator(feats['text'],
                                        feats['text_padding_mask'])
+        proposals = None
+        if branch != 'tb' or self.token_branch.with_reference:
+            proposals = self.proposals(feats, img_metas)
         outputs = {}
         if branch in ('both', 'db'):
-            outputs['db'] = self.decode(feats, queries, img_metas)[0]
+            outputs['db'] = self.decode(feats, queries, img_metas, proposals)
         if branch in ('both', 'tb'):
-            outputs['tb'] = self.token_branch(self.split_feats(feats)[0],
-                                              queries)
+            outputs['tb'] = self.token_outputs(feats, queries, img_metas,
+                                               proposals)
         return outputs
 
     def loss(self, feats: Dict,
@@ -152,8 +180,9 @@ class SimVGHead(BaseModule):
                                     and torch.is_grad_enabled()):
             queries = self.query_generator(feats['text'],
                                            feats['text_padding_mask'])
-            (db_cls, db_boxes), extra = self.decode(feats, queries,
-                                                    img_metas)
+            proposals = self.proposals(feats, img_metas)
+            db_cls, db_boxes = self.decode(feats, queries, img_metas,
+                                           proposals)
         losses = {}
         if self.proposal_head is not None or self.point_weight:
             # the target cells, shared by the proposals and the pointing
@@ -162,10 +191,11 @@ class SimVGHead(BaseModule):
         if not self.frozen_teacher:
             losses.update(self.decoder_branch.set_losses(
                 db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
-            if 'proposals' in extra:
-                losses.update(self.proposal_head.loss(*extra['proposals'],
+            if proposals is not None:
+                losses.update(self.proposal_head.loss(*proposals,
                                                       cell_targets))
-        tb_cls, tb_boxes = self.token_branch(object_token, queries)
+        tb_cls, tb_boxes = self.token_outputs(feats, queries, img_metas,
+                                              proposals)
         teacher, quality = self.decoder_branch.matched_predictions(
             db_cls[-1].detach(), db_boxes[-1].detach(), gt_instances,
             img_metas)

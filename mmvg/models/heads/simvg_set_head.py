@@ -32,6 +32,10 @@ class SimVGSetHead(DETRHead):
     Args:
         num_queries: predictions per sample (1 REC, 10 GREC).
         embed_dims: width of the query features.
+        with_reference: queries come with reference boxes (cxcywh): their
+            embedding (``ref_embed``) is the subclass's to add to the query,
+            and boxes are predicted as refinements of them, starting from
+            a zero refinement (Deformable DETR's two-stage variant).
         loss_cls: softmax CE config; ``class_weight`` is
             ``[object, no-object]`` (``DETRHead`` only converts floats for
             itself, not for subclasses).
@@ -41,6 +45,7 @@ class SimVGSetHead(DETRHead):
     def __init__(self,
                  num_queries: int = 1,
                  embed_dims: int = 256,
+                 with_reference: bool = False,
                  loss_cls: dict = LOSS_CLS,
                  train_cfg: dict = TRAIN_CFG,
                  **kwargs) -> None:
@@ -51,12 +56,29 @@ class SimVGSetHead(DETRHead):
         super().__init__(num_classes=1, embed_dims=embed_dims,
                          loss_cls=loss_cls, train_cfg=train_cfg, **kwargs)
         self.num_queries = num_queries
+        self.with_reference = with_reference
+        if with_reference:
+            self.ref_embed = MLP(4, embed_dims, embed_dims, 2)
         # DETR normalises the CE by positives + 0.1 x negatives
         self.bg_cls_weight = float(loss_cls['class_weight'][-1])
 
     def _init_layers(self) -> None:
         self.fc_cls = nn.Linear(self.embed_dims, self.cls_out_channels)
         self.fc_reg = MLP(self.embed_dims, self.embed_dims, 4, 3)
+
+    def init_weights(self) -> None:
+        """With references, start from a zero refinement (the reference
+        box itself), as Deformable DETR does."""
+        super().init_weights()
+        if self.with_reference:
+            nn.init.zeros_(self.fc_reg.layers[-1].weight)
+            nn.init.zeros_(self.fc_reg.layers[-1].bias)
+
+    def check_reference(self, ref_boxes: Optional[Tensor]) -> None:
+        """Reference boxes must come exactly when ``with_reference``."""
+        if (ref_boxes is None) == self.with_reference:
+            raise ValueError('Reference boxes go with with_reference=True '
+                             'and only with it.')
 
     def predict_layers(self, hidden_states: Tensor,
                        ref_boxes: Optional[Tensor] = None

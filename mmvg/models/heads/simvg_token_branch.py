@@ -1,6 +1,6 @@
 """SimVG's token branch (TB): boxes straight from the object token."""
 import math
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 from mmdet.models.layers import MLP
@@ -29,9 +29,16 @@ class SimVGTokenBranch(SimVGSetHead):
     the object token points is a linear function of it, easy for the box
     MLP to read.
 
+    With ``with_reference`` (needs ``point_dims``; not in the paper either)
+    each query also gets a reference box, the cell box of a cell the
+    object token points at (:class:`SimVGHead` picks them), and predicts a
+    refinement of it, as the decoder branch does with its proposals; the
+    decoder still does not run.
+
     Args:
         in_channels: width of the object token.
         point_dims: width of the pointing projections; 0 for none.
+        with_reference: refine reference boxes (see above).
         num_token_mlp_layers: Linear layers (ReLU between) after adding the
             query; 0 for none.
         others: see :class:`SimVGSetHead`.
@@ -41,6 +48,9 @@ class SimVGTokenBranch(SimVGSetHead):
                  point_dims: int = 0, num_token_mlp_layers: int = 1,
                  **kwargs) -> None:
         super().__init__(embed_dims=embed_dims, **kwargs)
+        if self.with_reference and not point_dims:
+            raise ValueError('The token branch picks its reference boxes by '
+                             'pointing: with_reference needs point_dims.')
         self.token_proj = nn.Linear(in_channels, embed_dims)
         self.token_mlp = (
             MLP(embed_dims, embed_dims, embed_dims, num_token_mlp_layers)
@@ -51,13 +61,16 @@ class SimVGTokenBranch(SimVGSetHead):
             self.point_patch = nn.Linear(in_channels, point_dims)
             self.point_xy = nn.Linear(in_channels, 2)
 
-    def forward(self, object_token: Tensor,
-                queries: Tensor) -> Tuple[Tensor, Tensor]:
-        """Object token (B, C) and queries (B, Q, D) -> class logits
+    def forward(self, object_token: Tensor, queries: Tensor,
+                ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
+        """Object token (B, C), queries (B, Q, D) and, with
+        ``with_reference``, reference cxcywh (B, Q, 4) -> class logits
         (1, B, Q, 2) and sigmoid cxcywh (1, B, Q, 4)."""
-        hidden = self.token_mlp(self.token_proj(object_token)[:, None]
-                                + queries)
-        cls, boxes = self.predict_layers(hidden)
+        self.check_reference(ref_boxes)
+        hidden = self.token_proj(object_token)[:, None] + queries
+        if self.with_reference:
+            hidden = hidden + self.ref_embed(ref_boxes)
+        cls, boxes = self.predict_layers(self.token_mlp(hidden), ref_boxes)
         return cls[None], boxes[None]
 
     def point_logits(self, object_token: Tensor, patches: Tensor,
