@@ -200,9 +200,18 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path,
     expected = torch.stack([boxes[index]
                             for boxes, index in zip(cell_boxes, cells)])
     assert torch.allclose(tb_boxes[0], expected, atol=1e-5)
-    # it trains, GREC samples with several and no targets included
-    losses = model.loss(inputs, samples((1, 0) if num_queries > 1 else
-                                        (1, 1)))
+    # training refines the target cells' boxes first, whatever it points at
+    data = samples((2, 0) if num_queries > 1 else (1, 1))
+    with mock.patch.object(head.token_branch, 'forward',
+                           wraps=head.token_branch.forward) as spy:
+        losses = model.loss(inputs, data)
+    refs = spy.call_args.args[2]
+    targets = head.proposal_head.cell_targets(
+        [sample.gt_instances for sample in data], metas, feats['vision_hw'],
+        patches)[1]
+    for ref, boxes, cells in zip(refs, cell_boxes, targets):
+        assert torch.allclose(ref[:len(cells)].sort(0).values,
+                              boxes[cells].detach().sort(0).values)
     sum(v for k, v in losses.items() if 'loss' in k).backward()
     assert head.token_branch.ref_embed.layers[0].weight.grad.abs().sum() > 0
     cfg = {k: v for k, v in aided_head_cfg(tb_reference=True).items()

@@ -142,15 +142,22 @@ class SimVGHead(BaseModule):
 
     def token_outputs(self, feats: Dict, queries: Tensor,
                       img_metas: Optional[List[dict]],
-                      proposals: Optional[Tuple[Tensor, Tensor]]) -> Tuple:
+                      proposals: Optional[Tuple[Tensor, Tensor]],
+                      target_cells: Optional[Tensor] = None) -> Tuple:
         """TB outputs; with references, those are the proposal boxes of the
-        cells the object token points at most."""
+        cells the object token points at most. In training the cells of the
+        targets (``target_cells``, (B, h*w), > 0 on them) come first, so
+        that the TB learns to refine a box on its target rather than to
+        move one across the image (the pointing loss teaches the choice)."""
         object_token, patches = self.split_feats(feats)
         ref_boxes = None
         if self.token_branch.with_reference:
             logits = self.token_branch.point_logits(
                 object_token, patches,
                 self.patch_padding_mask(feats, img_metas))
+            if target_cells is not None:
+                logits = logits.detach().masked_fill(target_cells > 0,
+                                                     float('inf'))
             ref_boxes = self.proposal_head.top_boxes(
                 logits, proposals[1], queries.shape[1], img_metas)
         return self.token_branch(object_token, queries, ref_boxes)
@@ -175,7 +182,7 @@ class SimVGHead(BaseModule):
              data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
         """DB set losses (unless frozen) and the DWBD-weighted TB losses."""
         gt_instances, _, img_metas = unpack_gt_instances(data_samples)
-        object_token, patches = self.split_feats(feats)
+        patches = self.split_feats(feats)[1]
         with torch.set_grad_enabled(not self.frozen_teacher
                                     and torch.is_grad_enabled()):
             queries = self.query_generator(feats['text'],
@@ -194,8 +201,9 @@ class SimVGHead(BaseModule):
             if proposals is not None:
                 losses.update(self.proposal_head.loss(*proposals,
                                                       cell_targets))
-        tb_cls, tb_boxes = self.token_outputs(feats, queries, img_metas,
-                                              proposals)
+        tb_cls, tb_boxes = self.token_outputs(
+            feats, queries, img_metas, proposals,
+            cell_targets[0] if self.token_branch.with_reference else None)
         teacher, quality = self.decoder_branch.matched_predictions(
             db_cls[-1].detach(), db_boxes[-1].detach(), gt_instances,
             img_metas)
