@@ -234,3 +234,26 @@ def test_bad_box_readouts_are_refused():
         build_head(box_readout='mean')
     with pytest.raises(ValueError, match='set loss_lap'):
         build_head(box_readout='top_cell')
+
+
+def test_position_encoding_tells_cells_apart():
+    """Identical cells pool uniformly; with the sine positions the weights
+    depend on where a cell is, padding cells staying at zero weight."""
+    torch.manual_seed(0)
+    feats = make_feats()
+    feats['visual'] = torch.ones(2, C, 4, 4)
+    plain = build_head(with_res=False)(feats)['lap_weights']
+    assert torch.allclose(plain[:, :, :3], torch.full_like(plain[:, :, :3],
+                                                           1 / 12))
+    head = build_head(with_position=True)
+    outputs = head(feats)
+    weights = outputs['lap_weights']
+    assert weights[:, :, :3].std() > 1e-3 and not weights[:, :, 3].any()
+    # the encoding is normalised over each sample's unpadded cells
+    expected = feats['visual'] + head.position(feats['visual_mask'])
+    torch.testing.assert_close(
+        outputs['mask_logits'],
+        torch.nn.functional.interpolate(
+            head.mask_decoder(expected, feats['lang_cls'])[:, None],
+            size=(INPUT, INPUT), mode='bilinear',
+            align_corners=False)[:, 0])

@@ -3,7 +3,7 @@ from typing import Dict, List, Optional
 
 import torch
 import torch.nn.functional as F
-from mmdet.models.layers import MLP
+from mmdet.models.layers import MLP, SinePositionalEncoding
 from mmdet.structures import DetDataSample
 from mmdet.structures.mask import mask2bbox
 from mmengine.structures import InstanceData
@@ -57,6 +57,11 @@ class VGLAWHead(BaseBoxHead):
             pooling; needs ``loss_lap``). Not in the paper: the pooled
             feature carries little absolute position, so a small model
             trained from scratch regresses a mean box.
+        with_position: add a 2-D sine position encoding to the visual map
+            before both branches read it (not in the paper: in a small
+            ViT trained from scratch the last features keep little
+            position, so "the bottom shape" cannot be told from "the top
+            shape"; the paper's pretrained ViT keeps it).
     """
 
     def __init__(self,
@@ -76,6 +81,7 @@ class VGLAWHead(BaseBoxHead):
                      type='DiceLoss', use_sigmoid=True, loss_weight=4.0),
                  loss_lap: Optional[dict] = None,
                  box_readout: str = 'pooled',
+                 with_position: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             loss_bbox=loss_bbox, loss_iou=loss_iou, init_cfg=init_cfg)
@@ -91,6 +97,9 @@ class VGLAWHead(BaseBoxHead):
             raise ValueError("box_readout='top_cell' picks cells by the "
                              'pooling weights: set loss_lap to train them.')
         self.box_readout = box_readout
+        self.position = SinePositionalEncoding(
+            num_feats=in_channels // 2, normalize=True) if with_position \
+            else None
         if with_rec:
             self.pooling = LanguageAdaptivePooling(in_channels, lang_dims,
                                                    pool_dims)
@@ -109,13 +118,16 @@ class VGLAWHead(BaseBoxHead):
         (B, C, h, w), ``visual_mask`` (B, h, w), ``lang_cls`` (B, d_l) and
         ``input_hw``."""
         outputs = {}
+        visual = feats['visual']
+        if self.position is not None:
+            visual = visual + self.position(feats['visual_mask'])
         if self.with_rec:
-            pooled, weights = self.pooling(
-                feats['visual'], feats['lang_cls'], feats['visual_mask'])
-            outputs.update(self.read_boxes(feats['visual'], pooled, weights))
+            pooled, weights = self.pooling(visual, feats['lang_cls'],
+                                           feats['visual_mask'])
+            outputs.update(self.read_boxes(visual, pooled, weights))
             outputs['lap_weights'] = weights
         if self.with_res:
-            logits = self.mask_decoder(feats['visual'], feats['lang_cls'])
+            logits = self.mask_decoder(visual, feats['lang_cls'])
             outputs['mask_logits'] = F.interpolate(
                 logits[:, None], size=tuple(feats['input_hw']),
                 mode='bilinear', align_corners=False)[:, 0]
