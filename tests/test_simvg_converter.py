@@ -112,6 +112,7 @@ def tiny_simvg(synthetic_root):
     head.point_weight = 0.
     head.decoder_branch.with_reference = False
     head.token_branch.point_dims = 0
+    head.token_branch.with_reference = False
 
     def build(seed: int):
         torch.manual_seed(seed)

@@ -2,10 +2,11 @@
 # CPU in minutes on the built-in synthetic dataset. BEiT-3 reads sentencepiece
 # ids: make the model first with
 #   python tools/dataset_converters/make_synthetic_spm.py data/synthetic
-# Three aids that are not in the paper make a model this small learn from
-# scratch (see configs/synthetic/README.md): a convolutional stem instead of
-# the patchify layer, cell proposals as the decoder queries' reference boxes,
-# and a loss asking the object token to point at the target's cell.
+# Aids that are not in the paper make a model this small learn from scratch
+# (see configs/synthetic/README.md): a convolutional stem instead of the
+# patchify layer, cell proposals as the decoder queries' reference boxes, a
+# loss asking the object token to point at the target's cell, and the token
+# branch refining the proposal box of the cell it points at.
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/schedules/synthetic_8e_adamw.py',
@@ -57,7 +58,10 @@ model = dict(
             dropout=0.0,
             with_reference=True),
         token_branch=dict(
-            type='SimVGTokenBranch', embed_dims=head_dims, point_dims=64),
+            type='SimVGTokenBranch',
+            embed_dims=head_dims,
+            point_dims=64,
+            with_reference=True),
         proposal_head=dict(type='CellProposalHead'),
         point_weight=1.0,
         distill_loss=dict(type='DWBDLoss', gt_weight=2.0, teacher_weight=1.0),

@@ -1,9 +1,10 @@
 # A tiny VG-LAW (language-adaptive ViT + multi-task head) that trains on CPU
 # on the built-in synthetic dataset: REC boxes and RES masks together.
-# Three aids that are not in the paper make a model this small learn from
-# scratch (see configs/synthetic/README.md): a convolutional stem instead of
-# the patchify layer, the pooling weights supervised with the cell holding
-# the target's centre (loss_lap), and the box read at the top pooled cell.
+# Aids that are not in the paper make a model this small learn from scratch
+# (see configs/synthetic/README.md): a convolutional stem instead of the
+# patchify layer, the pooling weights supervised with the cell holding the
+# target's centre (loss_lap), the box read at the top pooled cell, and sine
+# positions added to the visual map that both branches read.
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/schedules/synthetic_8e_adamw.py',
@@ -58,7 +59,8 @@ model = dict(
         with_rec=True,
         with_res=True,
         loss_lap=dict(type='CrossEntropyLoss', loss_weight=1.0),
-        box_readout='top_cell'))
+        box_readout='top_cell',
+        with_position=True))
 
 # masks travel with the boxes: loaded as bitmaps, resized and flipped
 train_pipeline = [
