@@ -9,8 +9,7 @@ from mmvg.registry import MODELS
 LANG, DIMS, LAYERS = 48, 16, 3
 
 
-def generator(nonzero_phi: bool = True,
-              adaptive_bias: bool = False) -> LanguageAdaptiveWeights:
+def generator(nonzero_phi: bool = True) -> LanguageAdaptiveWeights:
     torch.manual_seed(0)
     law = LanguageAdaptiveWeights(
         num_layers=LAYERS,
@@ -19,15 +18,12 @@ def generator(nonzero_phi: bool = True,
         lang_dims=LANG,
         num_groups=4,
         reduction=16,
-        dynamic_dims=8,
-        adaptive_bias=adaptive_bias)
+        dynamic_dims=8)
     if nonzero_phi:
         with torch.no_grad():
             law.phi_weight.normal_()
             law.phi_bias.normal_()
             law.layer_embeds.normal_()
-            if adaptive_bias:
-                law.bias_weight.normal_()
     return law
 
 
@@ -43,31 +39,6 @@ def test_starts_at_zero_and_phi_gets_gradients():
     law.add_qkv_delta(x, static.clone(), cores[:, 1]).pow(2).sum().backward()
     assert law.phi_weight.grad[1].abs().sum() > 0
     assert not law.phi_weight.grad[0].any()  # only layer 1 was used
-
-
-def test_adaptive_bias_starts_at_zero_then_adds_per_expression():
-    feats = torch.randn(2, 5, LANG)
-    law = generator(nonzero_phi=False, adaptive_bias=True)
-    assert not law.biases(law.hidden(feats)).any()
-    law = generator(adaptive_bias=True)
-    hidden = law.hidden(feats)
-    biases = law.biases(hidden)
-    assert biases.shape == (2, LAYERS, 3 * DIMS)
-    assert (biases[0] - biases[1]).abs().max() > 1e-3
-    x, static = torch.randn(2, 7, DIMS), torch.randn(2, 7, 3 * DIMS)
-    cores = law.cores(hidden)
-    torch.testing.assert_close(
-        law.add_qkv_delta(x, static.clone(), cores[:, 1], biases[:, 1]),
-        law.add_qkv_delta(x, static.clone(), cores[:, 1]) +
-        biases[:, 1, None])
-    # padding tokens change the biases no more than the weights
-    mask = torch.tensor([[False] * 5, [False] * 3 + [True] * 2])
-    padded = torch.cat([feats, 100 * torch.randn(2, 4, LANG)], dim=1)
-    padded_mask = torch.cat([mask, torch.ones(2, 4, dtype=torch.bool)], 1)
-    torch.testing.assert_close(law.biases(law.hidden(padded, padded_mask)),
-                               law.biases(law.hidden(feats, mask)))
-    with pytest.raises(RuntimeError, match='adaptive_bias'):
-        generator().biases(hidden)
 
 
 def test_factored_delta_equals_generated_weights():

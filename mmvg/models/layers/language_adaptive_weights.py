@@ -44,9 +44,6 @@ class LanguageAdaptiveWeights(nn.Module):
         reduction: r in d_h = d_l / r (16 in the paper).
         dynamic_dims: d_w (32 in a public re-implementation; the paper's
             notes do not state it).
-        adaptive_bias: also generate a qkv bias per block and sample,
-            ``b_i = B_i h1_i`` with ``B_i`` (d_out x d_h) starting at zero
-            (not in the paper, see :meth:`biases`).
     """
 
     def __init__(self,
@@ -56,8 +53,7 @@ class LanguageAdaptiveWeights(nn.Module):
                  lang_dims: int = 768,
                  num_groups: int = 12,
                  reduction: int = 16,
-                 dynamic_dims: int = 32,
-                 adaptive_bias: bool = False) -> None:
+                 dynamic_dims: int = 32) -> None:
         super().__init__()
         if lang_dims % num_groups or lang_dims % reduction:
             raise ValueError(f'lang_dims {lang_dims} must be divisible by '
@@ -78,10 +74,6 @@ class LanguageAdaptiveWeights(nn.Module):
         self.phi_bias = nn.Parameter(torch.empty(num_layers, dynamic_dims**2))
         self.out_basis = nn.Parameter(torch.empty(out_dims, dynamic_dims))
         self.in_basis = nn.Parameter(torch.empty(in_dims, dynamic_dims))
-        self.adaptive_bias = adaptive_bias
-        if adaptive_bias:
-            self.bias_weight = nn.Parameter(
-                torch.empty(num_layers, out_dims, hidden_dims))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -99,8 +91,6 @@ class LanguageAdaptiveWeights(nn.Module):
             nn.init.uniform_(param, -bound, bound)
         nn.init.zeros_(self.phi_weight)
         nn.init.zeros_(self.phi_bias)
-        if self.adaptive_bias:
-            nn.init.zeros_(self.bias_weight)
 
     def forward(self,
                 lang_feats: Tensor,
@@ -114,13 +104,6 @@ class LanguageAdaptiveWeights(nn.Module):
         Returns:
             (B, num_layers, d_w, d_w) ``Phi_i(h1_i)`` per sample and block.
         """
-        return self.cores(self.hidden(lang_feats, lang_padding_mask))
-
-    def hidden(self,
-               lang_feats: Tensor,
-               lang_padding_mask: Optional[Tensor] = None) -> Tensor:
-        """The aggregated, reduced language features ``h1`` (B, num_layers,
-        d_h) of every block; arguments as :meth:`forward`."""
         batch, length, channels = lang_feats.shape
         if channels != self.lang_dims:
             raise ValueError(f'lang_feats have {channels} channels, '
@@ -139,34 +122,16 @@ class LanguageAdaptiveWeights(nn.Module):
                                         float('-inf'))
         weights = logits.softmax(dim=-1)
         h0 = torch.einsum('bngl,blgc->bngc', weights, feats).flatten(2)
-        return F.gelu(
+        h1 = F.gelu(
             torch.einsum('bnc,nhc->bnh', h0, self.reduce_weight) +
             self.reduce_bias)
-
-    def cores(self, hidden: Tensor) -> Tensor:
-        """``Phi_i(h1_i)`` (B, num_layers, d_w, d_w) from :meth:`hidden`."""
-        cores = torch.einsum('bnh,nkh->bnk', hidden, self.phi_weight) + \
+        cores = torch.einsum('bnh,nkh->bnk', h1, self.phi_weight) + \
             self.phi_bias
-        return cores.view(*hidden.shape[:2], self.dynamic_dims,
+        return cores.view(batch, self.num_layers, self.dynamic_dims,
                           self.dynamic_dims)
 
-    def biases(self, hidden: Tensor) -> Tensor:
-        """Generated qkv biases (B, num_layers, d_out) from :meth:`hidden`.
-
-        The generated weights only rescale and mix the visual tokens'
-        channels; a generated bias adds the expression itself to every
-        token's query, key and value (what attending to text tokens does in
-        a fusion transformer), which a small model trained from scratch
-        uses to compare objects by position.
-        """
-        if not self.adaptive_bias:
-            raise RuntimeError('biases() needs adaptive_bias=True.')
-        return torch.einsum('bnh,noh->bno', hidden, self.bias_weight)
-
-    def add_qkv_delta(self, x: Tensor, qkv: Tensor, cores: Tensor,
-                      bias: Optional[Tensor] = None) -> Tensor:
-        """Add ``x (P Phi Q^T)^T`` (and a generated ``bias``) to ``qkv`` in
-        place and return it.
+    def add_qkv_delta(self, x: Tensor, qkv: Tensor, cores: Tensor) -> Tensor:
+        """Add ``x (P Phi Q^T)^T`` to ``qkv`` in place and return it.
 
         In place because a separate (B, N, d_out) sum costs about half of
         the static qkv projection on CPU, the fused ``addmm_`` almost nothing.
@@ -175,15 +140,12 @@ class LanguageAdaptiveWeights(nn.Module):
             x: (B, N, d_in) tokens entering the qkv projection.
             qkv: (B, N, d_out) contiguous static projection ``x W0^T + b``.
             cores: (B, d_w, d_w) one block's dynamic cores.
-            bias: (B, d_out) one block's generated biases, if any.
         """
         low_rank = (x @ self.in_basis) @ cores.transpose(1, 2)
         # In-place ops skip autocast: match qkv's dtype by hand.
         qkv.view(-1, qkv.shape[-1]).addmm_(
             low_rank.reshape(-1, self.dynamic_dims).to(qkv.dtype),
             self.out_basis.t().to(qkv.dtype))
-        if bias is not None:
-            qkv.add_(bias[:, None].to(qkv.dtype))
         return qkv
 
     def delta_weights(self, cores: Tensor) -> Tensor:

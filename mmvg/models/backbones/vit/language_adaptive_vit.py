@@ -25,8 +25,6 @@ class LanguageAdaptiveViT(VisionTransformer):
         num_groups: token-aggregation groups G.
         reduction: r in d_h = d_l / r.
         dynamic_dims: d_w, side of the dynamic core.
-        adaptive_bias: also generate qkv biases (not in the paper; see
-            :meth:`LanguageAdaptiveWeights.biases`).
         **kwargs: :class:`VisionTransformer` arguments.
     """
 
@@ -35,7 +33,6 @@ class LanguageAdaptiveViT(VisionTransformer):
                  num_groups: int = 12,
                  reduction: int = 16,
                  dynamic_dims: int = 32,
-                 adaptive_bias: bool = False,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.law = LanguageAdaptiveWeights(
@@ -45,8 +42,7 @@ class LanguageAdaptiveViT(VisionTransformer):
             lang_dims=lang_dims,
             num_groups=num_groups,
             reduction=reduction,
-            dynamic_dims=dynamic_dims,
-            adaptive_bias=adaptive_bias)
+            dynamic_dims=dynamic_dims)
 
     def new_param_patterns(self) -> List[str]:
         """The generator is never part of a ViT checkpoint."""
@@ -76,12 +72,9 @@ class LanguageAdaptiveViT(VisionTransformer):
         if lang_feats.shape[0] != img.shape[0]:
             raise ValueError(f'{img.shape[0]} images but '
                              f'{lang_feats.shape[0]} expressions.')
-        hidden = self.law.hidden(lang_feats, lang_padding_mask)
-        cores = self.law.cores(hidden)
-        biases = self.law.biases(hidden) if self.law.adaptive_bias else None
+        cores = self.law(lang_feats, lang_padding_mask)
         adapters = [
-            partial(self.law.add_qkv_delta, cores=cores[:, i],
-                    bias=None if biases is None else biases[:, i])
+            partial(self.law.add_qkv_delta, cores=cores[:, i])
             for i in range(len(self.blocks))
         ]
         return self.forward_features(img, adapters)
