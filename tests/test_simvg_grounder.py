@@ -241,26 +241,3 @@ def test_training_aids_need_their_branch_options():
     cfg['token_branch'] = dict(cfg['token_branch'], point_dims=0)
     with pytest.raises(ValueError, match='point_dims'):
         SimVGHead(**cfg)
-
-
-def test_position_reaches_proposals_and_pointing_only(spm_path):
-    model = build(spm_path, aided=True, tb_reference=True,
-                  with_position=True).eval()
-    head = model.bbox_head
-    inputs, data = torch.randn(2, 3, 32, 48), samples()
-    metas = [sample.metainfo for sample in data]
-    with torch.no_grad():
-        feats = model.extract_feat(inputs, data)
-        patches = head.split_feats(feats)[1]
-        read = head.readout_patches(feats, metas)
-        position = head.position(head.patch_padding_mask(feats, metas).view(
-            -1, *feats['vision_hw'])).flatten(2).transpose(1, 2)
-        torch.testing.assert_close(read, patches + position)
-        logits, _ = head.proposals(feats, metas)
-        torch.testing.assert_close(
-            logits, head.proposal_head.score(read).squeeze(-1))
-    plain = build(spm_path, aided=True, tb_reference=True).bbox_head
-    assert plain.position is None
-    assert torch.equal(plain.readout_patches(feats, metas), patches)
-    losses = model.loss(inputs, data)
-    assert all(torch.isfinite(v) for v in losses.values())

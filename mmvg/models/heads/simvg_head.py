@@ -2,7 +2,6 @@
 from typing import Dict, List, Optional, Tuple
 
 import torch
-from mmdet.models.layers import SinePositionalEncoding
 from mmdet.models.utils import unpack_gt_instances
 from mmdet.structures import DetDataSample
 from mmengine.model import BaseModule
@@ -45,9 +44,6 @@ class SimVGHead(BaseModule):
             ``point_dims`` in the TB; not in the paper, see
             :class:`SimVGTokenBranch`). A TB ``with_reference`` refines the
             proposal boxes of the cells its object token points at.
-        with_position: add a 2-D sine position encoding to the patches that
-            the proposal head and the TB's pointing read (not in the paper;
-            see :meth:`readout_patches`). The decoder branch has its own.
     """
 
     def __init__(self,
@@ -61,7 +57,6 @@ class SimVGHead(BaseModule):
                  test_branch: str = 'db',
                  proposal_head: Optional[dict] = None,
                  point_weight: float = 0.0,
-                 with_position: bool = False,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         if distill_mode not in DISTILL_MODES:
@@ -87,9 +82,6 @@ class SimVGHead(BaseModule):
             raise ValueError('point_weight needs point_dims in the token '
                              'branch.')
         self.point_weight = point_weight
-        self.position = SinePositionalEncoding(
-            num_feats=in_channels // 2, normalize=True) if with_position \
-            else None
         self.distill_loss = MODELS.build(distill_loss)
         self.distill_mode = distill_mode
         self.test_branch = test_branch
@@ -126,25 +118,12 @@ class SimVGHead(BaseModule):
         return self.decoder_branch.patch_padding_mask(
             feats['vision'], feats['vision_hw'], img_metas).flatten(1)
 
-    def readout_patches(self, feats: Dict,
-                        img_metas: Optional[List[dict]]) -> Tensor:
-        """Patch tokens (B, h*w, C) as the proposals and the pointing read
-        them: with ``with_position``, plus sine positions, since a small
-        encoder trained from scratch keeps little absolute position in its
-        last tokens."""
-        patches = self.split_feats(feats)[1]
-        if self.position is None:
-            return patches
-        mask = self.patch_padding_mask(feats, img_metas).view(
-            -1, *feats['vision_hw'])
-        return patches + self.position(mask).flatten(2).transpose(1, 2)
-
     def proposals(self, feats: Dict, img_metas: Optional[List[dict]]
                   ) -> Optional[Tuple[Tensor, Tensor]]:
         """The proposal head's (cell logits, cell boxes), if there is one."""
         if self.proposal_head is None:
             return None
-        return self.proposal_head(self.readout_patches(feats, img_metas),
+        return self.proposal_head(self.split_feats(feats)[1],
                                   feats['vision_hw'],
                                   self.patch_padding_mask(feats, img_metas))
 
@@ -170,11 +149,11 @@ class SimVGHead(BaseModule):
         targets (``target_cells``, (B, h*w), > 0 on them) come first, so
         that the TB learns to refine a box on its target rather than to
         move one across the image (the pointing loss teaches the choice)."""
-        object_token = self.split_feats(feats)[0]
+        object_token, patches = self.split_feats(feats)
         ref_boxes = None
         if self.token_branch.with_reference:
             logits = self.token_branch.point_logits(
-                object_token, self.readout_patches(feats, img_metas),
+                object_token, patches,
                 self.patch_padding_mask(feats, img_metas))
             if target_cells is not None:
                 logits = logits.detach().masked_fill(target_cells > 0,
@@ -241,8 +220,7 @@ class SimVGHead(BaseModule):
     def point_losses(self, feats: Dict, cell_targets: CellTargets,
                      img_metas: List[dict]) -> Dict[str, Tensor]:
         """The token branch's pointing losses, weighted, prefixed ``tb_``."""
-        object_token = self.split_feats(feats)[0]
-        patches = self.readout_patches(feats, img_metas)
+        object_token, patches = self.split_feats(feats)
         hw = feats['vision_hw']
         dist, _, targets = cell_targets
         nan = patches.new_full((2, ), float('nan'))
