@@ -42,6 +42,6 @@ def shutdown_distributed() -> None:
     last one, and its destructor releases the GIL while it joins the
     workers.
     """
-    gc.collect()
     if torch_dist.is_available() and torch_dist.is_initialized():
+        gc.collect()
         torch_dist.destroy_process_group()
