@@ -4,9 +4,10 @@
 #   python tools/dataset_converters/make_synthetic_spm.py data/synthetic
 # Aids that are not in the paper make a model this small learn from scratch
 # (see configs/synthetic/README.md): a convolutional stem instead of the
-# patchify layer, cell proposals as the decoder queries' reference boxes, a
-# loss asking the object token to point at the target's cell, and the token
-# branch refining the proposal box of the cell it points at.
+# patchify layer, patch positions that start from a 2-D sine encoding, cell
+# proposals as the decoder queries' reference boxes, a loss asking the object
+# token to point at the target's cell, and the token branch refining the
+# proposal box of the cell it points at.
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/schedules/synthetic_8e_adamw.py',
@@ -34,7 +35,8 @@ model = dict(
         patch_size=16,
         vocab_size=64,
         max_text_positions=32,
-        conv_stem=dict(base_channels=16)),
+        conv_stem=dict(base_channels=16),
+        sine_pos_init=True),
     tokenizer=dict(
         type='BEiT3Tokenizer',
         spm_path='data/synthetic/synthetic/spm.model',

@@ -12,9 +12,10 @@ from torch import Tensor, nn
 #: SimVG's losses: CE with no-object weight 0.1, 5 L1, 2 GIoU.
 LOSS_CLS = dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0,
                 class_weight=[1.0, 0.1])
-#: SimVG's matching costs: class 1, L1 5, GIoU 2.
+#: SimVG's Hungarian matching costs: class 1, L1 5, GIoU 2 (REC's
+#: one-query, one-target case is answered without the costs).
 TRAIN_CFG = dict(assigner=dict(
-    type='HungarianAssigner',
+    type='SingleQueryHungarianAssigner',
     match_costs=[
         dict(type='ClassificationCost', weight=1.),
         dict(type='BBoxL1Cost', weight=5.0, box_format='xywh'),

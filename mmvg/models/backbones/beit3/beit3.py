@@ -48,6 +48,9 @@ class BEiT3(BaseModule):
         conv_stem: :class:`ConvStem` options to replace the patchify conv
             (small models trained from scratch; official weights need the
             conv).
+        sine_pos_init: start the patch positions from a 2-D sine encoding
+            instead of N(0, 1) when not loading weights (small models
+            trained from scratch; not in BEiT-3).
         init_cfg: ``dict(type='Pretrained', checkpoint=..., prefix='beit3.')``
             loads an official checkpoint strictly, resizing positions and the
             patch kernel to this model; otherwise mmengine init configs.
@@ -63,6 +66,7 @@ class BEiT3(BaseModule):
                  drop_path_rate: float = 0.,
                  layernorm_eps: float = 1e-5,
                  conv_stem: Optional[dict] = None,
+                 sine_pos_init: bool = False,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg or DEFAULT_INIT_CFG)
         if isinstance(arch, str):
@@ -79,6 +83,7 @@ class BEiT3(BaseModule):
                              f'patch_size {patch_size}')
         self.embed_dims = arch['embed_dims']
         self.patch_size = patch_size
+        self.sine_pos_init = sine_pos_init
 
         self.text_embed = nn.Embedding(vocab_size, self.embed_dims)
         self.vision_embed = PatchEmbedWithCLS(in_channels, self.embed_dims,
@@ -103,6 +108,8 @@ class BEiT3(BaseModule):
             self._is_init = True
             return
         super().init_weights()
+        if self.sine_pos_init:
+            self.encoder.embed_positions.init_vision_sine()
 
     @staticmethod
     def _check_inputs(img: Optional[Tensor], text_ids: Optional[Tensor],

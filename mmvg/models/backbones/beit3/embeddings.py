@@ -2,6 +2,7 @@
 from typing import Optional, Tuple
 
 import torch
+from mmdet.models.layers import SinePositionalEncoding
 from torch import Tensor, nn
 
 from mmvg.models.layers import build_patch_proj
@@ -68,6 +69,18 @@ class MultiwayPositionEmbedding(nn.Module):
         num_vision = 1 + grid_hw[0] * grid_hw[1]
         self.A = nn.Embedding(self.offset + num_vision, embed_dims)
         self.B = nn.Embedding(max_text_positions, embed_dims)
+
+    @torch.no_grad()
+    def init_vision_sine(self) -> None:
+        """Start the patch rows of the vision table from DETR's 2-D sine
+        encoding of the stored grid (still learned): neighbouring patches
+        start close, which a small model trained from scratch uses at once,
+        while the default N(0, 1) rows carry no locality."""
+        embed_dims = self.A.embedding_dim
+        grid = SinePositionalEncoding(
+            num_feats=embed_dims // 2, normalize=True)(
+                self.A.weight.new_zeros((1, *self.grid_hw), dtype=torch.bool))
+        self.A.weight[self.offset + 1:] = grid.flatten(2)[0].t()
 
     def vision(self, grid_hw: Tuple[int, int]) -> Tensor:
         """(1, 1 + h*w, C) positions of [CLS] and a patch grid of any size;
