@@ -3,6 +3,7 @@
 import copy
 import glob
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -38,7 +39,8 @@ _SYNTHETIC_FILES = dict(
     split_file='synthetic/refs(unc).p',
     data_prefix=dict(img_path='images/'))
 
-#: Configs for real data, keyed by path prefix: ``--cfg-options`` that swap
+#: Configs for real data, keyed by a pattern their path starts with:
+#: ``--cfg-options`` that swap
 #: what needs downloads or a GPU (pretrained weights, hub models, full-size
 #: backbones) for tiny random stand-ins and read the synthetic refer files.
 OVERRIDES = {
@@ -73,11 +75,11 @@ OVERRIDES = {
         'train_dataloader.dataset': _SYNTHETIC_FILES,
         'test_dataloader.dataset': dict(**_SYNTHETIC_FILES, split='val'),
     },
-    'configs/simvg/simvg_vit-b32_200e_grefcoco': {
+    r'configs/simvg/.*grefcoco': {
         'train_dataloader.dataset.split_file': 'synthetic/grefs(unc).json',
         'test_dataloader.dataset.split_file': 'synthetic/grefs(unc).json',
     },
-    'configs/simvg/simvg_vit-b32_1x_flickr30k': {
+    r'configs/simvg/.*flickr30k': {
         'train_dataloader.dataset.type': 'RefCOCODataset',
         'train_dataloader.dataset.split': 'train',
         'test_dataloader.dataset.type': 'RefCOCODataset',
@@ -86,9 +88,21 @@ OVERRIDES = {
 
 
 def apply_overrides(cfg: Config, config: str) -> None:
-    """Merge the :data:`OVERRIDES` whose prefix ``config`` starts with."""
-    for prefix, options in OVERRIDES.items():
-        if config.startswith(prefix):
+    """Merge the :data:`OVERRIDES` whose pattern ``config`` starts with.
+
+    A mixed pre-training set (``ConcatDataset`` of real sources) is stood in
+    for by its first source, which still drops the images of evaluation
+    splits (here the synthetic val split's)."""
+    dataset = cfg.train_dataloader.dataset
+    if dataset.type == 'ConcatDataset':
+        cfg.train_dataloader.dataset = dict(
+            dataset.datasets[0],
+            exclude_images_of=[
+                dict(split_file=_SYNTHETIC_FILES['split_file'],
+                     splits=['val'])
+            ])
+    for pattern, options in OVERRIDES.items():
+        if re.match(pattern, config):
             cfg.merge_from_dict(copy.deepcopy(options))
 
 

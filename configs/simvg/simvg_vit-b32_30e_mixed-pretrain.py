@@ -1,0 +1,13 @@
+# Mixed pre-training (the train splits of RefCOCO, RefCOCO+, RefCOCOg-umd,
+# ReferItGame and Flickr30k; RefCOCO-family evaluation images left out),
+# 30 epochs with decays at 21 and 27, validated on RefCOCO val. Fine-tune on
+# one dataset with its 1x config and --cfg-options load_from=epoch_30.pth.
+_base_ = [
+    '../_base_/datasets/mixed_pretrain.py', './_base_/simvg_vit-b32.py',
+    './_base_/simvg_schedules.py'
+]
+
+train_dataloader = dict(batch_size=32)
+
+train_cfg = dict(max_epochs={{_base_.mixed_30e.max_epochs}})
+param_scheduler = {{_base_.mixed_30e.param_scheduler}}

@@ -1,0 +1,8 @@
+# Stage 2 of two-stage DWBD (see _base_/simvg_vit-b32_two-stage.py) after
+# simvg_vit-b32_1x_flickr30k.py.
+_base_ = [
+    '../_base_/datasets/flickr30k.py', './_base_/simvg_vit-b32_two-stage.py'
+]
+
+load_from = 'work_dirs/simvg_vit-b32_1x_flickr30k/epoch_30.pth'
+train_dataloader = dict(batch_size=32)

@@ -1,0 +1,5 @@
+_base_ = ['../_base_/datasets/referitgame.py', './_base_/simvg_vit-l32.py']
+
+# the paper trains ViT-L with batch 4
+train_dataloader = dict(batch_size=4)
+auto_scale_lr = dict(base_batch_size=4)
