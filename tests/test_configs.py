@@ -40,9 +40,9 @@ _SYNTHETIC_FILES = dict(
     data_prefix=dict(img_path='images/'))
 
 #: Configs for real data, keyed by a pattern their path starts with:
-#: ``--cfg-options`` that swap
-#: what needs downloads or a GPU (pretrained weights, hub models, full-size
-#: backbones) for tiny random stand-ins and read the synthetic refer files.
+#: ``--cfg-options`` that swap what needs downloads or a GPU (pretrained
+#: weights, hub models, full-size backbones) for tiny random stand-ins and
+#: read the synthetic refer files.
 OVERRIDES = {
     'configs/vglaw/': {
         'model.backbone.embed_dims': 32,
