@@ -96,12 +96,14 @@ def test_decoder_branch_refines_its_reference_boxes():
         ffn_dims=32, dropout=0., num_queries=2, with_reference=True).eval()
     ref = torch.tensor([[[.3, .4, .2, .1], [.7, .6, .5, .5]]])
     head.init_weights()
+    no_padding = torch.zeros(1, 4, dtype=torch.bool)
     _, boxes = head(torch.randn(1, 4, 8), (2, 2), torch.randn(1, 2, 16),
-                    None, ref)
+                    no_padding, ref)
     # a zero refinement returns the references at every layer
     assert torch.allclose(boxes, ref.expand(2, -1, -1, -1), atol=1e-6)
     with pytest.raises(ValueError, match='Reference boxes'):
-        head(torch.randn(1, 4, 8), (2, 2), torch.randn(1, 2, 16))
+        head(torch.randn(1, 4, 8), (2, 2), torch.randn(1, 2, 16),
+             no_padding)
 
 
 def test_token_branch_refines_its_reference_boxes():

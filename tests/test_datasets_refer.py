@@ -278,6 +278,18 @@ def test_missing_annotation_file(tmp_path):
         RefCOCODataset(data_root=root, ann_file='refcoco/other.json')
 
 
+def test_truncated_annotation_file_names_it(tmp_path):
+    root = _write(tmp_path)
+    path = f'{root}/refcoco/instances.json'
+    with open(path) as f:
+        text = f.read()
+    with open(path, 'w') as f:
+        f.write(text[:len(text) // 2])
+    with pytest.raises(ValueError,
+                       match=r'refcoco/instances\.json is not valid JSON'):
+        _refcoco(root, 'train')
+
+
 def test_check_images(tmp_path):
     root = _write(tmp_path)
     with pytest.raises(FileNotFoundError, match=r'1 of 1 image files'):

@@ -57,4 +57,11 @@ def test_two_process_test_equals_one_process(dist_trained, synthetic_root,
              env=dict(PORT=str(free_port())))
     one, two = logged_test_metrics(single), logged_test_metrics(double)
     metrics = {k: v for k, v in one.items() if k.startswith('REC/')}
-    assert metrics and metrics == {k: two[k] for k in metrics}
+    assert metrics and metrics.keys() <= two.keys()
+    for key, value in metrics.items():
+        if key.startswith('REC/mIoU'):
+            # a mean of float IoUs: batches of another composition move the
+            # boxes in the last bits, so only the counts can match exactly
+            assert two[key] == pytest.approx(value, rel=1e-6), key
+        else:  # sample counts and accuracies (ratios of counts)
+            assert two[key] == value, key

@@ -57,7 +57,7 @@ def test_loss_is_finite_and_backpropagates(vocab_file, head):
     total = sum(losses.values())
     assert torch.isfinite(total)
     total.backward()
-    assert model.fusion.reg_token.weight.grad is not None
+    assert model.fusion.transformer.reg_token.weight.grad is not None
     assert model.backbone.conv1.weight.grad.abs().sum() > 0
 
 

@@ -192,11 +192,10 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path,
     with torch.no_grad():
         feats = model.extract_feat(inputs, data)
         _, tb_boxes = head(feats, metas, branch='tb')['tb']
-        token, patches = head.split_feats(feats)
-        mask = head.patch_padding_mask(feats, metas)
-        cells = head.token_branch.point_logits(token, patches, mask).topk(
-            num_queries).indices
-        cell_boxes = head.proposals(feats, metas)[1]
+        cells = head.token_branch.point_logits(
+            feats.object_token, feats.visual,
+            feats.visual_mask).topk(num_queries).indices
+        cell_boxes = head.proposals(feats)[1]
     expected = torch.stack([boxes[index]
                             for boxes, index in zip(cell_boxes, cells)])
     assert torch.allclose(tb_boxes[0], expected, atol=1e-5)
@@ -207,8 +206,8 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path,
         losses = model.loss(inputs, data)
     refs = spy.call_args.args[2]
     targets = head.proposal_head.cell_targets(
-        [sample.gt_instances for sample in data], metas, feats['vision_hw'],
-        patches)[1]
+        [sample.gt_instances for sample in data], metas, feats.visual_hw,
+        feats.visual)[1]
     for ref, boxes, cells in zip(refs, cell_boxes, targets):
         assert torch.allclose(ref[:len(cells)].sort(0).values,
                               boxes[cells].detach().sort(0).values)

@@ -83,19 +83,21 @@ def test_decoder_branch_shapes_and_padding_mask():
         in_channels=48, embed_dims=DIMS, num_layers=3, num_heads=4,
         ffn_dims=64, dropout=0., num_queries=3).eval()
     visual = torch.randn(2, 2 * 4, 48)
-    cls, boxes = head(visual, (2, 4), torch.randn(2, 3, DIMS), metas())
+    # the last of 4 patch columns is padding
+    mask = torch.tensor([[False, False, False, True] * 2] * 2)
+    cls, boxes = head(visual, (2, 4), torch.randn(2, 3, DIMS), mask)
     assert cls.shape == (3, 2, 3, 2) and boxes.shape == (3, 2, 3, 4)
     assert boxes.min() >= 0 and boxes.max() <= 1
-    mask = head.patch_padding_mask(visual, (2, 4), metas())
-    # 96 of 128 columns are image: the last of 4 patch columns is padding
-    assert mask[0].tolist() == [[False, False, False, True]] * 2
-    # padded patches do not change the result
+    # padded patches do not change the result; unpadded ones do
     changed = visual.clone().view(2, 2, 4, 48)
     changed[:, :, 3] = 50.
-    cls2, _ = head(changed.view(2, 8, 48), (2, 4),
-                   torch.zeros(2, 3, DIMS), metas())
-    cls1, _ = head(visual, (2, 4), torch.zeros(2, 3, DIMS), metas())
+    queries = torch.zeros(2, 3, DIMS)
+    cls1, _ = head(visual, (2, 4), queries, mask)
+    cls2, _ = head(changed.view(2, 8, 48), (2, 4), queries, mask)
     assert torch.allclose(cls1, cls2, atol=1e-5)
+    cls3, _ = head(changed.view(2, 8, 48), (2, 4), queries,
+                   torch.zeros_like(mask))
+    assert not torch.allclose(cls1, cls3, atol=1e-3)
 
 
 @pytest.mark.parametrize('num_token_mlp_layers', [0, 1, 2])

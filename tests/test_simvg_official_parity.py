@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmvg.models.heads.simvg_head import SimVGHead
+from mmvg.structures import GroundingFeatures
 from utils_cli import load_tool_module
 
 B, C, D, Q, HEADS, FFN = 2, 12, 16, 3, 8, 32
@@ -222,8 +223,13 @@ def test_converted_head_gives_the_official_outputs(num_token_mlp_layers):
         queries, token, decoder = official(
             vision[:, 1:].transpose(1, 2).reshape(B, C, H, W), img_metas,
             vision[:, 0], text, text_mask)
-        feats = dict(vision=vision, vision_hw=(H, W), text=text,
-                     text_padding_mask=text_mask.bool())
+        visual_mask = torch.zeros(B, H, W, dtype=torch.bool)
+        visual_mask[1, :, -2:] = True
+        feats = GroundingFeatures(
+            visual=vision[:, 1:], visual_hw=(H, W),
+            visual_mask=visual_mask.flatten(1),
+            input_hw=(H * PATCH, W * PATCH), text=text,
+            text_mask=text_mask.bool(), object_token=vision[:, 0])
         ours = mmvg_head(feats, img_metas)
         ours_queries = mmvg_head.query_generator(text, text_mask.bool())
 

@@ -73,7 +73,7 @@ def test_predict_gives_boxes_and_masks_in_original_pixels(vocab_file):
 def test_padding_mask_marks_cells_outside_the_image(vocab_file):
     model = tiny_vglaw(vocab_file)
     inputs, samples = make_batch(img_shape=(64, 48))
-    mask = model.padding_mask(inputs, samples, (4, 4))
+    mask = model.padding_mask(inputs, samples, (4, 4)).view(-1, 4, 4)
     assert mask[:, :, 3].all() and not mask[:, :, :3].any()
 
 

@@ -11,6 +11,7 @@ from mmengine.structures import InstanceData
 from mmvg.models.heads.law_head import VGLAWHead
 from mmvg.models.heads.law_mask_decoder import LanguageMaskDecoder
 from mmvg.models.heads.law_pooling import LanguageAdaptivePooling
+from mmvg.structures import GroundingFeatures
 
 C, D_L, INPUT = 16, 8, 64
 
@@ -40,12 +41,16 @@ def make_samples(num=2, img_shape=(64, 48), scale=2.0, with_masks=True):
     return samples
 
 
-def make_feats(num=2, grid=4):
+def make_feats(num=2, grid=4, visual=None):
+    """Features of a (grid x grid) map whose last column is padding (img
+    width 48 of 64)."""
     mask = torch.zeros(num, grid, grid, dtype=torch.bool)
-    mask[:, :, 3:] = True  # img width 48 of 64: the last column is padding
-    return dict(visual=torch.randn(num, C, grid, grid, requires_grad=True),
-                visual_mask=mask, lang_cls=torch.randn(num, D_L),
-                input_hw=(INPUT, INPUT))
+    mask[:, :, 3:] = True
+    if visual is None:
+        visual = torch.randn(num, grid * grid, C, requires_grad=True)
+    return GroundingFeatures(
+        visual=visual, visual_hw=(grid, grid), visual_mask=mask.flatten(1),
+        input_hw=(INPUT, INPUT), sentence=torch.randn(num, D_L))
 
 
 @pytest.mark.parametrize('with_rec,with_res,keys', [
@@ -71,7 +76,7 @@ def test_task_switches_select_outputs_and_losses(with_rec, with_res, keys):
     total = sum(losses.values())
     assert torch.isfinite(total)
     total.backward()
-    assert feats['visual'].grad.abs().sum() > 0
+    assert feats.visual.grad.abs().sum() > 0
 
 
 def test_no_task_is_refused():
@@ -82,17 +87,17 @@ def test_no_task_is_refused():
 def test_pooling_ignores_padding_cells():
     pooling = LanguageAdaptivePooling(C, D_L, pool_dims=8)
     feats = make_feats()
-    pooled, weights = pooling(feats['visual'], feats['lang_cls'],
-                              feats['visual_mask'])
+    visual, mask = feats.visual_map(), feats.visual_mask_map()
+    pooled, weights = pooling(visual, feats.sentence, mask)
     assert pooled.shape == (2, C) and weights.shape == (2, 4, 4)
-    assert weights[feats['visual_mask']].eq(0).all()
+    assert weights[mask].eq(0).all()
     torch.testing.assert_close(weights.sum((1, 2)), torch.ones(2))
-    changed = feats['visual'].detach().clone()
+    changed = visual.detach().clone()
     changed[:, :, :, 3:] = 1e3
-    again, _ = pooling(changed, feats['lang_cls'], feats['visual_mask'])
+    again, _ = pooling(changed, feats.sentence, mask)
     torch.testing.assert_close(again, pooled)
-    unmasked, free = pooling(feats['visual'], feats['lang_cls'])
-    assert free[feats['visual_mask']].gt(0).all()
+    unmasked, free = pooling(visual, feats.sentence)
+    assert free[mask].gt(0).all()
     assert not torch.allclose(unmasked, pooled)
 
 
@@ -240,8 +245,7 @@ def test_position_encoding_tells_cells_apart():
     """Identical cells pool uniformly; with the sine positions the weights
     depend on where a cell is, padding cells staying at zero weight."""
     torch.manual_seed(0)
-    feats = make_feats()
-    feats['visual'] = torch.ones(2, C, 4, 4)
+    feats = make_feats(visual=torch.ones(2, 16, C))
     plain = build_head(with_res=False)(feats)['lap_weights']
     assert torch.allclose(plain[:, :, :3], torch.full_like(plain[:, :, :3],
                                                            1 / 12))
@@ -250,10 +254,10 @@ def test_position_encoding_tells_cells_apart():
     weights = outputs['lap_weights']
     assert weights[:, :, :3].std() > 1e-3 and not weights[:, :, 3].any()
     # the encoding is normalised over each sample's unpadded cells
-    expected = feats['visual'] + head.position(feats['visual_mask'])
+    expected = feats.visual_map() + head.position(feats.visual_mask_map())
     torch.testing.assert_close(
         outputs['mask_logits'],
         torch.nn.functional.interpolate(
-            head.mask_decoder(expected, feats['lang_cls'])[:, None],
+            head.mask_decoder(expected, feats.sentence)[:, None],
             size=(INPUT, INPUT), mode='bilinear',
             align_corners=False)[:, 0])

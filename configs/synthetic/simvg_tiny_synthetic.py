@@ -11,13 +11,10 @@
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/schedules/synthetic_8e_adamw.py',
-    '../_base_/default_runtime.py'
+    '../_base_/default_runtime.py', './_base_/simvg_tiny_head.py'
 ]
 
 embed_dims = 128
-head_dims = 128
-num_queries = 1
-attn_heads = 4
 model = dict(
     type='SimVG',
     data_preprocessor=dict(
@@ -29,7 +26,7 @@ model = dict(
     backbone=dict(
         type='BEiT3',
         arch=dict(
-            embed_dims=embed_dims, num_layers=4, num_heads=attn_heads,
+            embed_dims=embed_dims, num_layers=4, num_heads=4,
             mlp_ratio=2.),
         img_size=128,
         patch_size=16,
@@ -41,34 +38,7 @@ model = dict(
         type='BEiT3Tokenizer',
         spm_path='data/synthetic/synthetic/spm.model',
         max_length=20),
-    bbox_head=dict(
-        type='SimVGHead',
-        in_channels=embed_dims,
-        num_queries=num_queries,
-        query_generator=dict(
-            type='TextGuidedQueryGenerator',
-            embed_dims=head_dims,
-            num_heads=attn_heads,
-            ffn_dims=256,
-            dropout=0.0),
-        decoder_branch=dict(
-            type='SimVGDecoderBranch',
-            embed_dims=head_dims,
-            num_layers=2,
-            num_heads=attn_heads,
-            ffn_dims=256,
-            dropout=0.0,
-            with_reference=True),
-        token_branch=dict(
-            type='SimVGTokenBranch',
-            embed_dims=head_dims,
-            point_dims=64,
-            with_reference=True),
-        proposal_head=dict(type='CellProposalHead'),
-        point_weight=1.0,
-        distill_loss=dict(type='DWBDLoss', gt_weight=2.0, teacher_weight=1.0),
-        distill_mode='one-stage',
-        test_branch='db'))
+    bbox_head={{_base_.simvg_tiny_head}})
 
 optim_wrapper = dict(optimizer=dict(lr=5e-4))
 

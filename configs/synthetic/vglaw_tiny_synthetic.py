@@ -8,7 +8,8 @@
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/schedules/synthetic_8e_adamw.py',
-    '../_base_/default_runtime.py'
+    '../_base_/default_runtime.py', './_base_/vglaw_tiny_head.py',
+    './_base_/mask_pipelines.py'
 ]
 
 embed_dims = 128
@@ -50,43 +51,14 @@ model = dict(
             intermediate_size=256),
         vocab_file='data/synthetic/synthetic/vocab.txt',
         max_length=max_length),
-    bbox_head=dict(
-        type='VGLAWHead',
-        in_channels=embed_dims,
-        lang_dims=lang_dims,
-        pool_dims=64,
-        in_stride=patch_size,
-        with_rec=True,
-        with_res=True,
-        loss_lap=dict(type='CrossEntropyLoss', loss_weight=1.0),
-        box_readout='top_cell',
-        with_position=True))
+    bbox_head={{_base_.vglaw_tiny_head}})
 
-# masks travel with the boxes: loaded as bitmaps, resized and flipped
-train_pipeline = [
-    dict(type='LoadGroundingImage'),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
-         poly2mask=True),
-    dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
-    dict(type='GroundingRandomFlip', prob=0.5),
-    dict(type='PackGroundingInputs')
-]
-test_pipeline = [
-    dict(type='LoadGroundingImage'),
-    dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
-    # after Resize: targets stay in original-image pixels for metrics
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
-         poly2mask=True),
-    dict(type='PackGroundingInputs')
-]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+train_dataloader = dict(
+    dataset=dict(pipeline={{_base_.mask_train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.mask_test_pipeline}}))
 test_dataloader = val_dataloader
 
-val_evaluator = [
-    dict(type='RECMetric', group_key='expr_kind'),
-    dict(type='RESMetric')
-]
+val_evaluator = {{_base_.rec_res_evaluator}}
 test_evaluator = val_evaluator
 
 default_hooks = dict(

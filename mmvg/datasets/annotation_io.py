@@ -1,4 +1,5 @@
 """Read annotation files and turn their boxes into checked xyxy boxes."""
+import json
 from typing import Any, List, Sequence, Tuple
 
 import mmengine
@@ -18,13 +19,18 @@ def load_annotation_file(path: str, what: str) -> Any:
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
+        ValueError: a ``.json`` file does not parse (e.g. truncated).
     """
     if not exists(path):
         raise FileNotFoundError(f'The {what} {path} does not exist; see '
                                 'docs/dataset_prepare.md for where to get it.')
     if path.endswith('.p') or path.endswith('.pkl'):
         return load_safe_pickle(path)
-    return mmengine.load(path, file_format='json')
+    try:
+        return mmengine.load(path, file_format='json')
+    except json.JSONDecodeError as error:
+        raise ValueError(f'The {what} {path} is not valid JSON ({error}); '
+                         'it may be truncated: download it again.') from error
 
 
 def xywh_to_clipped_xyxy(bbox: Sequence[float], width: int, height: int,

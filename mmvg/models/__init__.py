@@ -1,3 +1,4 @@
+from .adapters import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
 from .grounders import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403

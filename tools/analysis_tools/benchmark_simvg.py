@@ -22,6 +22,7 @@ import torch
 from mmengine.config import Config
 from torch import nn
 
+from mmvg.models.grounders.simvg import beit3_features
 from mmvg.registry import MODELS
 from mmvg.utils import register_all_modules
 from mmvg.utils.benchmark import add_timing_args, paired_medians
@@ -70,9 +71,11 @@ def run_branch(backbone: nn.Module, head: nn.Module, branch: str,
                img: torch.Tensor, text_ids: torch.Tensor,
                padding_mask: torch.Tensor, img_metas: List[dict]) -> None:
     """Encoder + one branch, as ``SimVG.predict`` runs them."""
-    feats = backbone(img, text_ids, padding_mask)
-    feats['text_padding_mask'] = padding_mask
-    head(feats, img_metas, branch=branch)
+    out = backbone(img, text_ids, padding_mask)
+    visual_mask = torch.zeros(img.size(0), out['vision'].size(1) - 1,
+                              dtype=torch.bool, device=img.device)
+    head(beit3_features(out, padding_mask, visual_mask, img.shape[-2:]),
+         img_metas, branch=branch)
 
 
 def main(argv: Optional[List[str]] = None) -> List[dict]:

@@ -1,12 +1,14 @@
 """BaseGrounder: owns the loss / predict / tensor modes of every method."""
 from abc import ABCMeta, abstractmethod
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from mmdet.structures import DetDataSample
 from mmengine.model import BaseModel
-from torch import Tensor
+from torch import Tensor, nn
 
 from mmvg.models.utils import batch_padding_mask
+from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 
 SampleList = List[DetDataSample]
 
@@ -15,16 +17,27 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
     """Base class of grounders: image + expression -> boxes (and masks).
 
     A subclass implements :meth:`extract_feat` (encode and fuse both
-    modalities); the head, built from ``bbox_head``, turns the features into
-    losses or predictions. Predictions land in ``pred_instances`` of each
+    modalities into one :class:`GroundingFeatures`, padding masks made
+    there); the head, built from ``bbox_head``, reads only those features
+    and the data samples to give losses or predictions, so any encoder can
+    sit under any head. Predictions land in ``pred_instances`` of each
     sample, in original-image pixels when ``rescale`` is True.
+
+    Args:
+        adapters: optional configs of contract adapters (``mmvg.models.
+            adapters``: features in, features out), run in order between
+            the encoder and the head; they let a config put a head under an
+            encoder that does not produce all it reads.
     """
 
     def __init__(self,
+                 adapters: Optional[List[dict]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.adapters = nn.ModuleList(
+            MODELS.build(cfg) for cfg in adapters or [])
 
     @staticmethod
     def texts_of(data_samples: SampleList) -> List[str]:
@@ -40,18 +53,28 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
 
     @staticmethod
     def padding_mask(inputs: Tensor, data_samples: SampleList,
-                     size: tuple) -> Tensor:
-        """(B, *size) bool map, True on cells of batch padding (the input
-        beyond each sample's ``img_shape``), resized to a feature map."""
+                     size: Tuple[int, int]) -> Tensor:
+        """(B, h*w) bool, True on cells of an (h, w) grid over the batch
+        input that lie in its padding (beyond each sample's
+        ``img_shape``): the ``visual_mask`` of :class:`GroundingFeatures`.
+        """
         return batch_padding_mask(
             inputs, tuple(inputs.shape[-2:]),
             [sample.metainfo['img_shape'][:2] for sample in data_samples],
-            size)
+            size).flatten(1)
 
     @abstractmethod
     def extract_feat(self, inputs: Tensor,
-                     data_samples: SampleList) -> Dict[str, Tensor]:
+                     data_samples: SampleList) -> GroundingFeatures:
         """Encode images and expressions into the head's input features."""
+
+    def features(self, inputs: Tensor,
+                 data_samples: SampleList) -> GroundingFeatures:
+        """:meth:`extract_feat`, then the adapters: what the head reads."""
+        feats = self.extract_feat(inputs, data_samples)
+        for adapter in self.adapters:
+            feats = adapter(feats)
+        return feats
 
     def forward(self,
                 inputs: Tensor,
@@ -69,7 +92,7 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """Losses of a batch."""
-        feats = self.extract_feat(inputs, data_samples)
+        feats = self.features(inputs, data_samples)
         return self.bbox_head.loss(feats, data_samples)
 
     def predict(self,
@@ -77,7 +100,7 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                 data_samples: SampleList,
                 rescale: bool = True) -> SampleList:
         """Predict boxes; ``rescale`` maps them to original-image pixels."""
-        feats = self.extract_feat(inputs, data_samples)
+        feats = self.features(inputs, data_samples)
         results = self.bbox_head.predict(feats, data_samples, rescale=rescale)
         for sample, result in zip(data_samples, results):
             sample.pred_instances = result
@@ -86,5 +109,5 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
     def _forward(self, inputs: Tensor,
                  data_samples: Optional[SampleList] = None) -> tuple:
         """Raw head outputs, for analysis tools (FLOPs, export)."""
-        feats = self.extract_feat(inputs, data_samples)
+        feats = self.features(inputs, data_samples)
         return self.bbox_head(feats)

@@ -1,11 +1,22 @@
 """SimVG: a BEiT-3 multimodal encoder with token and decoder branches."""
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from mmdet.structures import DetDataSample
 from torch import Tensor
 
 from mmvg.registry import MODELS, TASK_UTILS
+from mmvg.structures import GroundingFeatures
 from .base_grounder import BaseGrounder
+
+
+def beit3_features(out: Dict, text_mask: Tensor, visual_mask: Tensor,
+                   input_hw: Tuple[int, int]) -> GroundingFeatures:
+    """BEiT-3's output as the contract: its patch and text tokens, its
+    vision [CLS] as the ``object_token``."""
+    return GroundingFeatures(
+        visual=out['vision'][:, 1:], visual_hw=out['vision_hw'],
+        visual_mask=visual_mask, input_hw=input_hw, text=out['text'],
+        text_mask=text_mask, object_token=out['vision'][:, 0])
 
 
 @MODELS.register_module()
@@ -18,29 +29,34 @@ class SimVG(BaseGrounder):
         backbone: ``BEiT3`` config.
         tokenizer: ``BEiT3Tokenizer`` config (TASK_UTILS).
         bbox_head: ``SimVGHead`` config.
+        adapters: see :class:`BaseGrounder`.
     """
 
     def __init__(self,
                  backbone: dict,
                  tokenizer: dict,
                  bbox_head: dict,
+                 adapters: Optional[List[dict]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            adapters=adapters, data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.tokenizer = TASK_UTILS.build(tokenizer)
         self.bbox_head = MODELS.build(bbox_head)
 
     def extract_feat(self, inputs: Tensor,
-                     data_samples: List[DetDataSample]) -> Dict:
-        """BEiT-3 output: ``vision`` ([CLS] + patches), ``text``,
-        ``vision_hw`` and the ``text_padding_mask``."""
+                     data_samples: List[DetDataSample]) -> GroundingFeatures:
+        """BEiT-3's patch and text tokens; its vision [CLS] is the
+        ``object_token``."""
         text = {
             key: value.to(inputs.device)
             for key, value in self.tokenizer(
                 self.texts_of(data_samples)).items()
         }
-        feats = self.backbone(inputs, **text)
-        feats['text_padding_mask'] = text['text_padding_mask']
-        return feats
+        out = self.backbone(inputs, **text)
+        return beit3_features(
+            out, text['text_padding_mask'],
+            self.padding_mask(inputs, data_samples, out['vision_hw']),
+            tuple(inputs.shape[-2:]))

@@ -1,11 +1,11 @@
 """TransVG-style grounder: visual backbone + text encoder + VL transformer."""
-from typing import Dict, List, Optional
+from typing import List, Optional
 
-from mmdet.models.layers import SinePositionalEncoding
 from mmdet.structures import DetDataSample
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .base_grounder import BaseGrounder
 
 
@@ -17,10 +17,12 @@ class TransVG(BaseGrounder):
     Args:
         backbone: visual backbone config (e.g. mmdet ``ResNet``).
         text_encoder: text encoder config (e.g. ``HFTextEncoder``).
-        fusion: fusion transformer config (``VLFusionTransformer``).
+        fusion: fusion transformer config (``VLFusionTransformer``), run
+            by a :class:`VLFusionAdapter`.
         bbox_head: head config (``RegTokenHead`` or ``PatchCenterHead``).
         neck: maps the backbone levels to the fusion width (e.g. mmdet
             ``ChannelMapper``); its last level is fused.
+        adapters: see :class:`BaseGrounder`.
     """
 
     def __init__(self,
@@ -29,41 +31,34 @@ class TransVG(BaseGrounder):
                  fusion: dict,
                  neck: dict,
                  bbox_head: dict,
+                 adapters: Optional[List[dict]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            adapters=adapters, data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.text_encoder = MODELS.build(text_encoder)
         self.neck = MODELS.build(neck)
-        self.fusion = MODELS.build(fusion)
-        embed_dims = self.fusion.embed_dims
-        self.text_proj = nn.Linear(self.text_encoder.embed_dims, embed_dims)
-        self.positional_encoding = SinePositionalEncoding(
-            num_feats=embed_dims // 2, normalize=True)
+        self.fusion = MODELS.build(
+            dict(type='VLFusionAdapter', fusion=fusion,
+                 text_dims=self.text_encoder.embed_dims))
         self.bbox_head = MODELS.build(bbox_head)
 
-    def visual_tokens(self, inputs: Tensor,
-                      data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
-        """Last-level visual tokens, their 2-D positions and padding mask."""
+    def encode(self, inputs: Tensor,
+               data_samples: List[DetDataSample]) -> GroundingFeatures:
+        """The two modalities apart: last-level visual tokens, BERT's."""
         feat = self.neck(self.backbone(inputs))[-1]
-        height, width = feat.shape[-2:]
-        mask = self.padding_mask(inputs, data_samples, (height, width))
-        pos = self.positional_encoding(mask)
-        return dict(
-            tokens=feat.flatten(2).transpose(1, 2),
-            pos=pos.flatten(2).transpose(1, 2),
-            mask=mask.flatten(1),
-            hw=(height, width))
+        hw = tuple(feat.shape[-2:])
+        text = self.text_encoder(self.texts_of(data_samples))
+        return GroundingFeatures(
+            visual=feat.flatten(2).transpose(1, 2), visual_hw=hw,
+            visual_mask=self.padding_mask(inputs, data_samples, hw),
+            input_hw=tuple(inputs.shape[-2:]), text=text['feats'],
+            text_mask=text['padding_mask'], sentence=text['cls'])
 
     def extract_feat(self, inputs: Tensor,
-                     data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
-        visual = self.visual_tokens(inputs, data_samples)
-        text = self.text_encoder(self.texts_of(data_samples))
-        fused = self.fusion(
-            visual=visual['tokens'], visual_pos=visual['pos'],
-            visual_mask=visual['mask'], text=self.text_proj(text['feats']),
-            text_mask=text['padding_mask'])
-        fused.update(visual_hw=visual['hw'], visual_mask=visual['mask'],
-                     text_mask=text['padding_mask'])
-        return fused
+                     data_samples: List[DetDataSample]) -> GroundingFeatures:
+        """Fused visual and text tokens; the [REG] token is the
+        ``object_token``."""
+        return self.fusion(self.encode(inputs, data_samples))

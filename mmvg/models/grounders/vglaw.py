@@ -1,10 +1,11 @@
 """VG-LAW (CVPR 2023): a ViT whose weights the expression generates."""
-from typing import Dict, List, Optional
+from typing import List, Optional
 
 from mmdet.structures import DetDataSample
 from torch import Tensor
 
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .base_grounder import BaseGrounder
 
 
@@ -22,16 +23,19 @@ class VGLAW(BaseGrounder):
         text_encoder: text encoder config (``HFTextEncoder``, the first 6
             layers of BERT in the paper).
         bbox_head: head config (:class:`VGLAWHead`).
+        adapters: see :class:`BaseGrounder`.
     """
 
     def __init__(self,
                  backbone: dict,
                  text_encoder: dict,
                  bbox_head: dict,
+                 adapters: Optional[List[dict]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            adapters=adapters, data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.text_encoder = MODELS.build(text_encoder)
         self.bbox_head = MODELS.build(bbox_head)
@@ -42,15 +46,15 @@ class VGLAW(BaseGrounder):
                 f'encoder width {self.text_encoder.embed_dims}.')
 
     def extract_feat(self, inputs: Tensor,
-                     data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
-        """Expression-aware map ``visual`` (B, C, h, w), its padding mask,
-        the [CLS] language feature and the input size."""
+                     data_samples: List[DetDataSample]) -> GroundingFeatures:
+        """Expression-aware visual tokens; the [CLS] language feature is
+        the ``sentence``."""
         text = self.text_encoder(self.texts_of(data_samples))
         visual, _ = self.backbone(inputs, text['feats'],
                                   text['padding_mask'])
-        return dict(
-            visual=visual,
-            visual_mask=self.padding_mask(inputs, data_samples,
-                                          tuple(visual.shape[-2:])),
-            lang_cls=text['cls'],
-            input_hw=tuple(inputs.shape[-2:]))
+        hw = tuple(visual.shape[-2:])
+        return GroundingFeatures(
+            visual=visual.flatten(2).transpose(1, 2), visual_hw=hw,
+            visual_mask=self.padding_mask(inputs, data_samples, hw),
+            input_hw=tuple(inputs.shape[-2:]), text=text['feats'],
+            text_mask=text['padding_mask'], sentence=text['cls'])

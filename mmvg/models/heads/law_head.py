@@ -10,6 +10,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .base_box_head import BaseBoxHead
 from .law_mask_decoder import LanguageMaskDecoder
 from .law_pooling import LanguageAdaptivePooling
@@ -112,24 +113,23 @@ class VGLAWHead(BaseBoxHead):
             self.loss_mask = MODELS.build(loss_mask)
             self.loss_dice = MODELS.build(loss_dice)
 
-    def forward(self, feats: Dict[str, Tensor]) -> Dict[str, Tensor]:
+    def forward(self, feats: GroundingFeatures) -> Dict[str, Tensor]:
         """``boxes`` (B, 4) normalised cxcywh and/or ``mask_logits``
-        (B, H, W) at the batch input size, from the grounder's ``visual``
-        (B, C, h, w), ``visual_mask`` (B, h, w), ``lang_cls`` (B, d_l) and
-        ``input_hw``."""
+        (B, H, W) at the batch input size, from the visual tokens read as a
+        (B, C, h, w) map and the ``sentence`` vector (B, d_l)."""
+        feats.require('sentence', by=type(self).__name__)
         outputs = {}
-        visual = feats['visual']
+        visual, mask = feats.visual_map(), feats.visual_mask_map()
         if self.position is not None:
-            visual = visual + self.position(feats['visual_mask'])
+            visual = visual + self.position(mask)
         if self.with_rec:
-            pooled, weights = self.pooling(visual, feats['lang_cls'],
-                                           feats['visual_mask'])
+            pooled, weights = self.pooling(visual, feats.sentence, mask)
             outputs.update(self.read_boxes(visual, pooled, weights))
             outputs['lap_weights'] = weights
         if self.with_res:
-            logits = self.mask_decoder(visual, feats['lang_cls'])
+            logits = self.mask_decoder(visual, feats.sentence)
             outputs['mask_logits'] = F.interpolate(
-                logits[:, None], size=tuple(feats['input_hw']),
+                logits[:, None], size=feats.input_hw,
                 mode='bilinear', align_corners=False)[:, 0]
         return outputs
 
@@ -171,7 +171,7 @@ class VGLAWHead(BaseBoxHead):
                            ref.new_zeros(size))
         return torch.stack(targets)
 
-    def loss(self, feats: Dict[str, Tensor],
+    def loss(self, feats: GroundingFeatures,
              data_samples: List[DetDataSample]) -> dict:
         """L1 + GIoU on the box and/or focal + dice on the mask."""
         outputs = self(feats)
@@ -214,7 +214,7 @@ class VGLAWHead(BaseBoxHead):
         return masks
 
     def predict(self,
-                feats: Dict[str, Tensor],
+                feats: GroundingFeatures,
                 data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:
         """One box (and one mask with the RES branch) per sample."""

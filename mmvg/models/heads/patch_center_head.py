@@ -1,5 +1,5 @@
 """Dense REC head: which fused patch holds the target centre, and its box."""
-from typing import Dict, List, Tuple
+from typing import List, Tuple
 
 from mmdet.models.layers import MLP
 from mmdet.structures import DetDataSample
@@ -7,6 +7,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .base_box_head import BaseBoxHead
 
 
@@ -39,25 +40,25 @@ class PatchCenterHead(BaseBoxHead):
         self.box_mlp = MLP(in_channels, in_channels, 4, 2)
         self.loss_cls = MODELS.build(loss_cls)
 
-    def forward(self, feats: Dict[str, Tensor]) -> Tuple[Tensor, Tensor]:
+    def forward(self, feats: GroundingFeatures) -> Tuple[Tensor, Tensor]:
         """Token logits (B, N) and normalised cxcywh boxes (B, N, 4)."""
-        visual = feats['visual']
+        visual = feats.visual
         logits = self.score(visual).squeeze(-1)
-        logits = logits.masked_fill(feats['visual_mask'], float('-inf'))
-        boxes = self.cell_boxes(self.box_mlp(visual), feats['visual_hw'])
+        logits = logits.masked_fill(feats.visual_mask, float('-inf'))
+        boxes = self.cell_boxes(self.box_mlp(visual), feats.visual_hw)
         return logits, boxes
 
-    def loss(self, feats: Dict[str, Tensor],
+    def loss(self, feats: GroundingFeatures,
              data_samples: List[DetDataSample]) -> dict:
         logits, boxes = self(feats)
         target = self.gt_targets(data_samples, boxes)
-        index = self.center_cells(target, feats['visual_hw'])
+        index = self.center_cells(target, feats.visual_hw)
         picked = self.take_cells(boxes, index)
         losses = self.box_losses(picked, target)
         losses['loss_cls'] = self.loss_cls(logits, index)
         return losses
 
-    def predict(self, feats: Dict[str, Tensor],
+    def predict(self, feats: GroundingFeatures,
                 data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:
         logits, boxes = self(feats)

@@ -1,5 +1,5 @@
 """TransVG's head: a box regressed from the fused [REG] token."""
-from typing import Dict, List
+from typing import List
 
 import torch
 from mmdet.models.layers import MLP
@@ -8,6 +8,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .base_box_head import BaseBoxHead
 
 
@@ -24,16 +25,18 @@ class RegTokenHead(BaseBoxHead):
         super().__init__(**kwargs)
         self.reg_mlp = MLP(in_channels, in_channels, 4, 3)
 
-    def forward(self, feats: Dict[str, Tensor]) -> Tensor:
-        """Normalised cxcywh box per sample, (B, 4)."""
-        return self.reg_mlp(feats['reg']).sigmoid()
+    def forward(self, feats: GroundingFeatures) -> Tensor:
+        """Normalised cxcywh box per sample, (B, 4), from the
+        ``object_token``."""
+        feats.require('object_token', by=type(self).__name__)
+        return self.reg_mlp(feats.object_token).sigmoid()
 
-    def loss(self, feats: Dict[str, Tensor],
+    def loss(self, feats: GroundingFeatures,
              data_samples: List[DetDataSample]) -> dict:
         pred = self(feats)
         return self.box_losses(pred, self.gt_targets(data_samples, pred))
 
-    def predict(self, feats: Dict[str, Tensor],
+    def predict(self, feats: GroundingFeatures,
                 data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:
         pred = self(feats)

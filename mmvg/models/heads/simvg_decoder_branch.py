@@ -1,10 +1,10 @@
 """SimVG's decoder branch (DB): a DETR decoder over the visual tokens."""
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 from mmdet.models.layers import SinePositionalEncoding
 from torch import Tensor, nn
 
-from mmvg.models.utils import batch_padding_mask, build_detr_decoder
+from mmvg.models.utils import build_detr_decoder
 from mmvg.registry import MODELS
 from .simvg_set_head import SimVGSetHead
 
@@ -45,20 +45,11 @@ class SimVGDecoderBranch(SimVGSetHead):
             num_layers, embed_dims, num_heads, ffn_dims, dropout,
             return_intermediate=True)
 
-    @staticmethod
-    def patch_padding_mask(visual: Tensor, hw: Tuple[int, int],
-                           img_metas: Optional[List[dict]]) -> Tensor:
-        """(B, h, w) bool, True where a patch lies in the batch padding."""
-        if not img_metas:
-            return visual.new_zeros((visual.size(0), *hw), dtype=bool)
-        return batch_padding_mask(
-            visual, img_metas[0]['batch_input_shape'],
-            [meta['img_shape'][:2] for meta in img_metas], hw)
-
     def forward(self, visual: Tensor, hw: Tuple[int, int], query_pos: Tensor,
-                img_metas: Optional[List[dict]] = None,
+                padding_mask: Tensor,
                 ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
-        """Decode patch tokens (B, h*w, C) with queries (B, Q, D) and, with
+        """Decode patch tokens (B, h*w, C), whose padding ``padding_mask``
+        (B, h*w) marks, with queries (B, Q, D) and, with
         ``with_reference``, reference cxcywh boxes (B, Q, 4).
 
         Returns:
@@ -68,11 +59,11 @@ class SimVGDecoderBranch(SimVGSetHead):
         self.check_reference(ref_boxes)
         if self.with_reference:
             query_pos = query_pos + self.ref_embed(ref_boxes)
-        mask = self.patch_padding_mask(visual, hw, img_metas)
-        key_pos = self.positional_encoding(mask).flatten(2).transpose(1, 2)
+        key_pos = self.positional_encoding(
+            padding_mask.unflatten(1, hw)).flatten(2).transpose(1, 2)
         memory = self.input_proj(visual)
         hidden = self.decoder(
             query=query_pos.new_zeros(query_pos.shape), key=memory,
             value=memory, query_pos=query_pos, key_pos=key_pos,
-            key_padding_mask=mask.flatten(1))
+            key_padding_mask=padding_mask)
         return self.predict_layers(hidden, ref_boxes)

@@ -9,6 +9,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .cell_proposal_head import CellProposalHead, CellTargets
 
 BRANCH_MODULES = dict(db='decoder_branch', tb='token_branch')
@@ -107,27 +108,15 @@ class SimVGHead(BaseModule):
                 module.eval()
         return self
 
-    @staticmethod
-    def split_feats(feats: Dict) -> Tuple[Tensor, Tensor]:
-        """Object token (B, C) and patch tokens (B, h*w, C)."""
-        return feats['vision'][:, 0], feats['vision'][:, 1:]
-
-    def patch_padding_mask(self, feats: Dict,
-                           img_metas: Optional[List[dict]]) -> Tensor:
-        """(B, h*w) bool, True on patches of batch padding."""
-        return self.decoder_branch.patch_padding_mask(
-            feats['vision'], feats['vision_hw'], img_metas).flatten(1)
-
-    def proposals(self, feats: Dict, img_metas: Optional[List[dict]]
+    def proposals(self, feats: GroundingFeatures
                   ) -> Optional[Tuple[Tensor, Tensor]]:
         """The proposal head's (cell logits, cell boxes), if there is one."""
         if self.proposal_head is None:
             return None
-        return self.proposal_head(self.split_feats(feats)[1],
-                                  feats['vision_hw'],
-                                  self.patch_padding_mask(feats, img_metas))
+        return self.proposal_head(feats.visual, feats.visual_hw,
+                                  feats.visual_mask)
 
-    def decode(self, feats: Dict, queries: Tensor,
+    def decode(self, feats: GroundingFeatures, queries: Tensor,
                img_metas: Optional[List[dict]],
                proposals: Optional[Tuple[Tensor, Tensor]]) -> Tuple:
         """DB outputs (class logits, cxcywh per layer), refining the best
@@ -136,11 +125,10 @@ class SimVGHead(BaseModule):
         if proposals is not None:
             ref_boxes = self.proposal_head.top_boxes(
                 *proposals, queries.shape[1], img_metas)
-        return self.decoder_branch(self.split_feats(feats)[1],
-                                   feats['vision_hw'], queries, img_metas,
-                                   ref_boxes)
+        return self.decoder_branch(feats.visual, feats.visual_hw, queries,
+                                   feats.visual_mask, ref_boxes)
 
-    def token_outputs(self, feats: Dict, queries: Tensor,
+    def token_outputs(self, feats: GroundingFeatures, queries: Tensor,
                       img_metas: Optional[List[dict]],
                       proposals: Optional[Tuple[Tensor, Tensor]],
                       target_cells: Optional[Tensor] = None) -> Tuple:
@@ -149,27 +137,26 @@ class SimVGHead(BaseModule):
         targets (``target_cells``, (B, h*w), > 0 on them) come first, so
         that the TB learns to refine a box on its target rather than to
         move one across the image (the pointing loss teaches the choice)."""
-        object_token, patches = self.split_feats(feats)
         ref_boxes = None
         if self.token_branch.with_reference:
             logits = self.token_branch.point_logits(
-                object_token, patches,
-                self.patch_padding_mask(feats, img_metas))
+                feats.object_token, feats.visual, feats.visual_mask)
             if target_cells is not None:
                 logits = logits.detach().masked_fill(target_cells > 0,
                                                      float('inf'))
             ref_boxes = self.proposal_head.top_boxes(
                 logits, proposals[1], queries.shape[1], img_metas)
-        return self.token_branch(object_token, queries, ref_boxes)
+        return self.token_branch(feats.object_token, queries, ref_boxes)
 
-    def forward(self, feats: Dict, img_metas: Optional[List[dict]] = None,
+    def forward(self, feats: GroundingFeatures,
+                img_metas: Optional[List[dict]] = None,
                 branch: str = 'both') -> Dict[str, Tuple[Tensor, Tensor]]:
         """Raw outputs (class logits, cxcywh) of the requested branches."""
-        queries = self.query_generator(feats['text'],
-                                       feats['text_padding_mask'])
+        feats.require('object_token', 'text', by=type(self).__name__)
+        queries = self.query_generator(feats.text, feats.text_mask)
         proposals = None
         if branch != 'tb' or self.token_branch.with_reference:
-            proposals = self.proposals(feats, img_metas)
+            proposals = self.proposals(feats)
         outputs = {}
         if branch in ('both', 'db'):
             outputs['db'] = self.decode(feats, queries, img_metas, proposals)
@@ -178,23 +165,22 @@ class SimVGHead(BaseModule):
                                                proposals)
         return outputs
 
-    def loss(self, feats: Dict,
+    def loss(self, feats: GroundingFeatures,
              data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
         """DB set losses (unless frozen) and the DWBD-weighted TB losses."""
+        feats.require('object_token', 'text', by=type(self).__name__)
         gt_instances, _, img_metas = unpack_gt_instances(data_samples)
-        patches = self.split_feats(feats)[1]
         with torch.set_grad_enabled(not self.frozen_teacher
                                     and torch.is_grad_enabled()):
-            queries = self.query_generator(feats['text'],
-                                           feats['text_padding_mask'])
-            proposals = self.proposals(feats, img_metas)
+            queries = self.query_generator(feats.text, feats.text_mask)
+            proposals = self.proposals(feats)
             db_cls, db_boxes = self.decode(feats, queries, img_metas,
                                            proposals)
         losses = {}
         if self.proposal_head is not None or self.point_weight:
             # the target cells, shared by the proposals and the pointing
             cell_targets = CellProposalHead.cell_targets(
-                gt_instances, img_metas, feats['vision_hw'], patches)
+                gt_instances, img_metas, feats.visual_hw, feats.visual)
         if not self.frozen_teacher:
             losses.update(self.decoder_branch.set_losses(
                 db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
@@ -214,26 +200,24 @@ class SimVGHead(BaseModule):
                                          img_metas, prefix='tb_'),
             quality))
         if self.point_weight:
-            losses.update(self.point_losses(feats, cell_targets, img_metas))
+            losses.update(self.point_losses(feats, cell_targets))
         return losses
 
-    def point_losses(self, feats: Dict, cell_targets: CellTargets,
-                     img_metas: List[dict]) -> Dict[str, Tensor]:
+    def point_losses(self, feats: GroundingFeatures,
+                     cell_targets: CellTargets) -> Dict[str, Tensor]:
         """The token branch's pointing losses, weighted, prefixed ``tb_``."""
-        object_token, patches = self.split_feats(feats)
-        hw = feats['vision_hw']
         dist, _, targets = cell_targets
-        nan = patches.new_full((2, ), float('nan'))
+        nan = feats.visual.new_full((2, ), float('nan'))
         centres = torch.stack([
             target[0, :2] if len(target) == 1 else nan for target in targets
         ])
         losses = self.token_branch.point_losses(
-            object_token, patches, self.patch_padding_mask(feats, img_metas),
-            dist, centres, hw)
+            feats.object_token, feats.visual, feats.visual_mask, dist,
+            centres, feats.visual_hw)
         return {f'tb_{key}': self.point_weight * value
                 for key, value in losses.items()}
 
-    def predict(self, feats: Dict, data_samples: List[DetDataSample],
+    def predict(self, feats: GroundingFeatures, data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:
         """Every query's box and foreground score from ``test_branch``,
         best first (REC reads the first; GREC thresholds the scores)."""

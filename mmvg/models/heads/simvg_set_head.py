@@ -91,6 +91,20 @@ class SimVGSetHead(DETRHead):
             boxes = boxes + inverse_sigmoid(ref_boxes, eps=1e-3)
         return self.fc_cls(hidden_states), boxes.sigmoid()
 
+    def _predict_by_feat_single(self, cls_score: Tensor, bbox_pred: Tensor,
+                                img_meta: dict,
+                                rescale: bool = True) -> InstanceData:
+        """``DETRHead``'s post-processing; with ``rescale`` the boxes are
+        also clipped to ``ori_shape`` (undoing the resize can step past it
+        by a rounding error)."""
+        results = super()._predict_by_feat_single(cls_score, bbox_pred,
+                                                  img_meta, rescale)
+        if rescale:
+            height, width = img_meta['ori_shape'][:2]
+            results.bboxes[:, 0::2].clamp_(0, width)
+            results.bboxes[:, 1::2].clamp_(0, height)
+        return results
+
     def set_losses(self, layers_cls: Tensor, layers_boxes: Tensor,
                    gt_instances: List[InstanceData], img_metas: List[dict],
                    prefix: str) -> Dict[str, Tensor]:

@@ -1,0 +1,3 @@
+from .grounding_features import GroundingFeatures
+
+__all__ = ['GroundingFeatures']
