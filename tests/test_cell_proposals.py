@@ -4,11 +4,11 @@ import pytest
 import torch
 from mmengine.structures import InstanceData
 
-from mmvg.models.heads.base_box_head import BaseBoxHead
-from mmvg.models.heads.cell_proposal_head import (CellProposalHead,
-                                                  soft_cross_entropy)
+from mmvg.models.heads.cell_proposal_head import CellProposalHead
 from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
 from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
+from mmvg.models.losses import soft_cross_entropy
+from mmvg.models.utils import cell_boxes, cell_targets
 
 META = dict(img_shape=(64, 96), batch_input_shape=(64, 128))
 
@@ -21,7 +21,7 @@ def gt(*boxes):
 
 def test_cell_boxes_are_anchored_to_their_cells():
     raw = torch.zeros(1, 6, 4)  # sigmoid 0.5: cell centre, half the input
-    boxes = BaseBoxHead.cell_boxes(raw, (2, 3))
+    boxes = cell_boxes(raw, (2, 3))
     assert torch.allclose(boxes[0, :, 0], torch.tensor([1, 3, 5] * 2) / 6.)
     assert torch.allclose(boxes[0, :, 1], torch.tensor([1.] * 3 + [3.] * 3)
                           / 4.)
@@ -32,7 +32,7 @@ def test_cell_targets_spread_over_target_centres():
     # a 2x4 grid over a 64x128 input: cells are 32x32
     one = gt([0., 0., 20., 20.])                       # centre (10, 10): 0
     two = gt([40., 40., 60., 60.], [96., 0., 128., 32.])  # cells 5 and 3
-    dist, cells, targets = CellProposalHead.cell_targets(
+    dist, cells, targets = cell_targets(
         [one, two, gt()], [META] * 3, (2, 4), torch.zeros(1))
     assert cells[0].tolist() == [0] and cells[1].tolist() == [5, 3]
     assert dist[0].tolist() == [1., 0, 0, 0, 0, 0, 0, 0]
@@ -61,7 +61,7 @@ def test_losses_pick_the_target_cells_and_allow_no_targets():
     tokens = torch.randn(2, 8, 8, requires_grad=True)
     logits, boxes = head(tokens, (2, 4), torch.zeros(2, 8, dtype=bool))
     targets = [gt([0., 0., 20., 20.]), gt()]
-    losses = head.loss(logits, boxes, head.cell_targets(
+    losses = head.loss(logits, boxes, cell_targets(
         targets, [META] * 2, (2, 4), boxes))
     assert set(losses) == {'cell_loss_cls', 'cell_loss_bbox',
                            'cell_loss_iou'}
@@ -71,7 +71,7 @@ def test_losses_pick_the_target_cells_and_allow_no_targets():
     assert torch.isclose(losses['cell_loss_bbox'], expected['loss_bbox'])
     assert torch.isclose(losses['cell_loss_cls'],
                          -logits[0].log_softmax(-1)[0])
-    empty = head.loss(logits, boxes, head.cell_targets(
+    empty = head.loss(logits, boxes, cell_targets(
         [gt(), gt()], [META] * 2, (2, 4), boxes))
     assert all(value == 0 for value in empty.values())
     sum(empty.values()).backward()  # still a graph: DDP sees every param

@@ -26,7 +26,7 @@ HEADS = dict(
 #: what mmvg.models.heads exports that is a part or base of a head
 PARTS = {
     'BaseBoxHead', 'CellProposalHead', 'SimVGDecoderBranch', 'SimVGSetHead',
-    'SimVGTokenBranch', 'TextGuidedQueryGenerator'
+    'SimVGTokenBranch'
 }
 
 

@@ -6,15 +6,16 @@ import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
+from test_simvg_spm import WORDS, load_tool, write_vocab
 
 from mmvg.models.grounders.simvg import SimVG
 from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
 from mmvg.models.heads.simvg_head import SimVGHead
 from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
-from mmvg.models.heads.simvg_tqg import TextGuidedQueryGenerator
+from mmvg.models.layers.simvg_tqg import TextGuidedQueryGenerator
 from mmvg.models.losses.dwbd_loss import DWBDLoss
+from mmvg.models.utils import cell_targets
 from mmvg.registry import MODELS
-from test_simvg_spm import WORDS, load_tool, write_vocab
 
 DIMS = 32
 
@@ -205,7 +206,7 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path,
                            wraps=head.token_branch.forward) as spy:
         losses = model.loss(inputs, data)
     refs = spy.call_args.args[2]
-    targets = head.proposal_head.cell_targets(
+    targets = cell_targets(
         [sample.gt_instances for sample in data], metas, feats.visual_hw,
         feats.visual)[1]
     for ref, boxes, cells in zip(refs, cell_boxes, targets):

@@ -6,9 +6,9 @@ from mmengine.structures import InstanceData
 
 from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
 from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
-from mmvg.models.heads.simvg_tqg import (TextGuidedQueryGenerator,
-                                         last_tokens_max_pool,
-                                         masked_max_pool, text_positions)
+from mmvg.models.layers.simvg_tqg import (TextGuidedQueryGenerator,
+                                          last_tokens_max_pool,
+                                          masked_max_pool, text_positions)
 
 DIMS = 32
 

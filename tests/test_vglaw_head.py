@@ -9,8 +9,7 @@ from mmdet.structures.mask import BitmapMasks
 from mmengine.structures import InstanceData
 
 from mmvg.models.heads.law_head import VGLAWHead
-from mmvg.models.heads.law_mask_decoder import LanguageMaskDecoder
-from mmvg.models.heads.law_pooling import LanguageAdaptivePooling
+from mmvg.models.layers import LanguageAdaptivePooling, LanguageMaskDecoder
 from mmvg.structures import GroundingFeatures
 
 C, D_L, INPUT = 16, 8, 64

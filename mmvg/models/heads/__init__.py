@@ -7,10 +7,9 @@ from .simvg_decoder_branch import SimVGDecoderBranch
 from .simvg_head import SimVGHead
 from .simvg_set_head import SimVGSetHead
 from .simvg_token_branch import SimVGTokenBranch
-from .simvg_tqg import TextGuidedQueryGenerator
 
 __all__ = [
-    'BaseBoxHead', 'CellProposalHead', 'PatchCenterHead', 'RegTokenHead', 'SimVGDecoderBranch',
-    'SimVGHead', 'SimVGSetHead', 'SimVGTokenBranch',
-    'TextGuidedQueryGenerator', 'VGLAWHead'
+    'BaseBoxHead', 'CellProposalHead', 'PatchCenterHead', 'RegTokenHead',
+    'SimVGDecoderBranch', 'SimVGHead', 'SimVGSetHead', 'SimVGTokenBranch',
+    'VGLAWHead'
 ]

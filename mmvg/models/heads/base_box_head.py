@@ -57,43 +57,6 @@ class BaseBoxHead(BaseModule):
             targets.append(bbox_xyxy_to_cxcywh(box))
         return torch.stack(targets)
 
-    @staticmethod
-    def center_cells(target: Tensor, hw: Tuple[int, int]) -> Tensor:
-        """Index (B,) of the cell of an (h, w) grid over the batch input
-        that holds each normalised cxcywh target's centre."""
-        height, width = hw
-        col = (target[:, 0] * width).long().clamp(0, width - 1)
-        row = (target[:, 1] * height).long().clamp(0, height - 1)
-        return row * width + col
-
-    @staticmethod
-    def cell_grid(hw: Tuple[int, int], ref: Tensor) -> Tensor:
-        """(column, row) of every cell of an (h, w) grid in row-major order,
-        (h*w, 2) in ``ref``'s dtype and device."""
-        height, width = hw
-        rows, cols = torch.meshgrid(
-            torch.arange(height, device=ref.device),
-            torch.arange(width, device=ref.device), indexing='ij')
-        return torch.stack([cols.flatten(), rows.flatten()], dim=-1).to(ref)
-
-    @staticmethod
-    def cell_boxes(raw: Tensor, hw: Tuple[int, int]) -> Tensor:
-        """Normalised cxcywh (B, h*w, 4) of one box per cell of an (h, w)
-        grid from raw outputs (B, h*w, 4): the centre lies inside its own
-        cell (sigmoid offsets), the size is a sigmoid fraction of the input.
-        Anchoring each box to its cell gives the absolute position that a
-        small model trained from scratch does not learn to regress."""
-        offsets = raw.sigmoid()
-        grid_size = raw.new_tensor(hw[::-1])
-        centres = (BaseBoxHead.cell_grid(hw, raw) + offsets[..., :2]) / \
-            grid_size
-        return torch.cat([centres, offsets[..., 2:]], dim=-1)
-
-    @staticmethod
-    def take_cells(values: Tensor, index: Tensor) -> Tensor:
-        """Row ``index[b]`` of each sample: (B, N, ...) -> (B, ...)."""
-        return values[torch.arange(len(index), device=index.device), index]
-
     def box_losses(self, pred: Tensor, target: Tensor) -> dict:
         """L1 on normalised cxcywh and IoU loss on xyxy, both (B, 4)."""
         return dict(

@@ -3,26 +3,12 @@ from typing import List, Tuple
 
 import torch
 from mmdet.models.layers import MLP
-from mmdet.structures.bbox import bbox_xyxy_to_cxcywh
-from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
+from mmvg.models.losses import soft_cross_entropy
+from mmvg.models.utils import CellTargets, cell_boxes
 from mmvg.registry import MODELS
 from .base_box_head import BaseBoxHead
-
-#: (B, h*w) target distribution over the cells, and per sample the target
-#: cells and normalised cxcywh targets.
-CellTargets = Tuple[Tensor, List[Tensor], List[Tensor]]
-
-
-def soft_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
-    """Mean over rows with any target mass of ``-sum(t * log_softmax)``;
-    0 when no row has one (a batch of no-target GREC samples)."""
-    keep = targets.sum(-1) > 0
-    if not keep.any():
-        return logits.sum() * 0
-    log_probs = logits[keep].log_softmax(-1).clamp(min=-1e4)
-    return -(targets[keep] * log_probs).sum(-1).mean()
 
 
 @MODELS.register_module()
@@ -39,7 +25,7 @@ class CellProposalHead(BaseBoxHead):
     evenly over the cells holding target centres (one cell for REC, several
     for GREC, samples without targets skipped), and L1 + GIoU on the boxes
     of those cells. Boxes are cxcywh normalised by the batch input, each
-    anchored to its cell (:meth:`BaseBoxHead.cell_boxes`).
+    anchored to its cell (:func:`mmvg.models.utils.cell_boxes`).
 
     Args:
         in_channels: width of the visual tokens.
@@ -60,31 +46,12 @@ class CellProposalHead(BaseBoxHead):
         from visual tokens (B, h*w, C) and their (B, h*w) padding mask."""
         logits = self.score(tokens).squeeze(-1).masked_fill(
             padding_mask, float('-inf'))
-        return logits, self.cell_boxes(self.box_mlp(tokens), hw)
-
-    @staticmethod
-    def cell_targets(gt_instances: List[InstanceData],
-                     img_metas: List[dict], hw: Tuple[int, int],
-                     ref: Tensor) -> CellTargets:
-        """Per sample: the cells holding its target centres, as a (B, h*w)
-        distribution, and the (cell indices, normalised cxcywh targets)."""
-        dist = ref.new_zeros(len(gt_instances), hw[0] * hw[1])
-        cells, targets = [], []
-        for i, (gt, meta) in enumerate(zip(gt_instances, img_metas)):
-            height, width = meta['batch_input_shape']
-            scale = ref.new_tensor([width, height, width, height])
-            target = bbox_xyxy_to_cxcywh(gt.bboxes.to(ref)) / scale
-            index = BaseBoxHead.center_cells(target, hw)
-            if len(index):
-                dist[i].index_add_(0, index, dist.new_ones(len(index)))
-            cells.append(index)
-            targets.append(target)
-        return dist / dist.sum(-1, keepdim=True).clamp(min=1), cells, targets
+        return logits, cell_boxes(self.box_mlp(tokens), hw)
 
     def loss(self, logits: Tensor, boxes: Tensor,
              cell_targets: CellTargets) -> dict:
         """Cell cross-entropy and box losses, keys prefixed ``cell_``, for
-        the targets of :meth:`cell_targets`."""
+        the targets of :func:`mmvg.models.utils.cell_targets`."""
         dist, cells, targets = cell_targets
         picked = torch.cat([box[index] for box, index in zip(boxes, cells)])
         target = torch.cat(targets)

@@ -9,11 +9,11 @@ from mmdet.structures.mask import mask2bbox
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from mmvg.models.layers import LanguageAdaptivePooling, LanguageMaskDecoder
+from mmvg.models.utils import cell_boxes, center_cells, take_cells
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
 from .base_box_head import BaseBoxHead
-from .law_mask_decoder import LanguageMaskDecoder
-from .law_pooling import LanguageAdaptivePooling
 
 BOX_READOUTS = ('pooled', 'top_cell')
 
@@ -138,11 +138,11 @@ class VGLAWHead(BaseBoxHead):
         """``boxes`` (B, 4) as ``box_readout`` says; with ``'top_cell'``
         also every cell's box, ``cell_boxes`` (B, h*w, 4)."""
         if self.box_readout == 'top_cell':
-            cells = self.cell_boxes(
+            cells = cell_boxes(
                 self.box_mlp(visual.flatten(2).transpose(1, 2)),
                 tuple(weights.shape[-2:]))
             top = weights.flatten(1).argmax(-1)
-            return dict(boxes=self.take_cells(cells, top),
+            return dict(boxes=take_cells(cells, top),
                         cell_boxes=cells)
         return dict(boxes=self.box_mlp(pooled).sigmoid())
 
@@ -180,9 +180,9 @@ class VGLAWHead(BaseBoxHead):
             boxes = outputs['boxes']
             target = self.gt_targets(data_samples, boxes)
             weights = outputs['lap_weights']
-            index = self.center_cells(target, weights.shape[-2:])
+            index = center_cells(target, weights.shape[-2:])
             if self.box_readout == 'top_cell':
-                boxes = self.take_cells(outputs['cell_boxes'], index)
+                boxes = take_cells(outputs['cell_boxes'], index)
             losses.update(self.box_losses(boxes, target))
             if self.loss_lap is not None:
                 losses['loss_lap'] = self.loss_lap(

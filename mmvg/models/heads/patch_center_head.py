@@ -6,6 +6,7 @@ from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
+from mmvg.models.utils import cell_boxes, center_cells, take_cells
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
 from .base_box_head import BaseBoxHead
@@ -22,7 +23,7 @@ class PatchCenterHead(BaseBoxHead):
     plain [REG] regression stays at the mean box.
 
     Each token predicts a box anchored to its cell
-    (:meth:`BaseBoxHead.cell_boxes`).
+    (:func:`mmvg.models.utils.cell_boxes`).
 
     Args:
         in_channels: token width.
@@ -45,15 +46,15 @@ class PatchCenterHead(BaseBoxHead):
         visual = feats.visual
         logits = self.score(visual).squeeze(-1)
         logits = logits.masked_fill(feats.visual_mask, float('-inf'))
-        boxes = self.cell_boxes(self.box_mlp(visual), feats.visual_hw)
+        boxes = cell_boxes(self.box_mlp(visual), feats.visual_hw)
         return logits, boxes
 
     def loss(self, feats: GroundingFeatures,
              data_samples: List[DetDataSample]) -> dict:
         logits, boxes = self(feats)
         target = self.gt_targets(data_samples, boxes)
-        index = self.center_cells(target, feats.visual_hw)
-        picked = self.take_cells(boxes, index)
+        index = center_cells(target, feats.visual_hw)
+        picked = take_cells(boxes, index)
         losses = self.box_losses(picked, target)
         losses['loss_cls'] = self.loss_cls(logits, index)
         return losses
@@ -63,6 +64,6 @@ class PatchCenterHead(BaseBoxHead):
                 rescale: bool = True) -> List[InstanceData]:
         logits, boxes = self(feats)
         scores, index = logits.softmax(-1).max(-1)
-        picked = self.take_cells(boxes, index)
+        picked = take_cells(boxes, index)
         return self.to_instances(picked[:, None], scores[:, None],
                                  data_samples, rescale)

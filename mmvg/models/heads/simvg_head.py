@@ -8,9 +8,9 @@ from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from mmvg.models.utils import CellTargets, cell_targets
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
-from .cell_proposal_head import CellProposalHead, CellTargets
 
 BRANCH_MODULES = dict(db='decoder_branch', tb='token_branch')
 BRANCHES = tuple(BRANCH_MODULES)
@@ -179,17 +179,17 @@ class SimVGHead(BaseModule):
         losses = {}
         if self.proposal_head is not None or self.point_weight:
             # the target cells, shared by the proposals and the pointing
-            cell_targets = CellProposalHead.cell_targets(
+            cells = cell_targets(
                 gt_instances, img_metas, feats.visual_hw, feats.visual)
         if not self.frozen_teacher:
             losses.update(self.decoder_branch.set_losses(
                 db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
             if proposals is not None:
                 losses.update(self.proposal_head.loss(*proposals,
-                                                      cell_targets))
+                                                      cells))
         tb_cls, tb_boxes = self.token_outputs(
             feats, queries, img_metas, proposals,
-            cell_targets[0] if self.token_branch.with_reference else None)
+            cells[0] if self.token_branch.with_reference else None)
         teacher, quality = self.decoder_branch.matched_predictions(
             db_cls[-1].detach(), db_boxes[-1].detach(), gt_instances,
             img_metas)
@@ -200,13 +200,13 @@ class SimVGHead(BaseModule):
                                          img_metas, prefix='tb_'),
             quality))
         if self.point_weight:
-            losses.update(self.point_losses(feats, cell_targets))
+            losses.update(self.point_losses(feats, cells))
         return losses
 
     def point_losses(self, feats: GroundingFeatures,
-                     cell_targets: CellTargets) -> Dict[str, Tensor]:
+                     cells: CellTargets) -> Dict[str, Tensor]:
         """The token branch's pointing losses, weighted, prefixed ``tb_``."""
-        dist, _, targets = cell_targets
+        dist, _, targets = cells
         nan = feats.visual.new_full((2, ), float('nan'))
         centres = torch.stack([
             target[0, :2] if len(target) == 1 else nan for target in targets

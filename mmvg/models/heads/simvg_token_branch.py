@@ -6,9 +6,9 @@ import torch
 from mmdet.models.layers import MLP
 from torch import Tensor, nn
 
+from mmvg.models.losses import soft_cross_entropy
+from mmvg.models.utils import cell_grid
 from mmvg.registry import MODELS
-from .base_box_head import BaseBoxHead
-from .cell_proposal_head import soft_cross_entropy
 from .simvg_set_head import SimVGSetHead
 
 
@@ -96,7 +96,7 @@ class SimVGTokenBranch(SimVGSetHead):
         """
         ce = soft_cross_entropy(
             self.point_logits(object_token, patches, padding_mask), cell_dist)
-        grid = (BaseBoxHead.cell_grid(hw, patches) + .5) / \
+        grid = (cell_grid(hw, patches) + .5) / \
             patches.new_tensor(hw[::-1])
         keep = ~padding_mask
         errors = [(self.point_xy(patches) - grid[None]).abs()[keep]]

@@ -1,9 +1,13 @@
 from . import mmdet_transformer_layers  # noqa: F401
 from .conv_stem import ConvStem, build_patch_proj
 from .language_adaptive_weights import LanguageAdaptiveWeights
+from .law_mask_decoder import LanguageMaskDecoder
+from .law_pooling import LanguageAdaptivePooling
+from .simvg_tqg import TextGuidedQueryGenerator
 from .vl_fusion_transformer import VLFusionTransformer
 
 __all__ = [
     'ConvStem', 'build_patch_proj', 'LanguageAdaptiveWeights',
-    'VLFusionTransformer'
+    'LanguageAdaptivePooling', 'LanguageMaskDecoder',
+    'TextGuidedQueryGenerator', 'VLFusionTransformer'
 ]

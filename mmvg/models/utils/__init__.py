@@ -1,4 +1,9 @@
+from .cells import (CellTargets, cell_boxes, cell_grid, cell_targets,
+                    center_cells, take_cells)
 from .detr_decoder import build_detr_decoder
 from .padding_mask import batch_padding_mask
 
-__all__ = ['batch_padding_mask', 'build_detr_decoder']
+__all__ = [
+    'CellTargets', 'batch_padding_mask', 'build_detr_decoder', 'cell_boxes',
+    'cell_grid', 'cell_targets', 'center_cells', 'take_cells'
+]
