@@ -23,8 +23,8 @@ setup(
     name='mmvg',
     version=read_version(),
     description='OpenMMLab-style visual grounding toolbox (REC, RES, GREC)',
-    long_description=open('README.md').read() if osp.exists('README.md')
-    else '',
+    long_description=open('README.md').read()
+    if osp.exists('README.md') else '',
     long_description_content_type='text/markdown',
     license='Apache License 2.0',
     packages=find_packages(exclude=('configs', 'tools', 'demo', 'tests')),

@@ -19,16 +19,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--out-file', default='result.jpg')
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--score-thr', type=float, default=0.3,
-                        help='also draw boxes above this score (the top one '
-                        'is always drawn)')
+    parser.add_argument(
+        '--score-thr',
+        type=float,
+        default=0.3,
+        help='also draw boxes above this score (the top one '
+        'is always drawn)')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    inferencer = GroundingInferencer(args.config, args.checkpoint,
-                                     args.device)
+    inferencer = GroundingInferencer(args.config, args.checkpoint, args.device)
     result = inferencer(args.image, args.text)[0]
     pred = result.pred_instances
     for box, score in zip(pred.bboxes.tolist(), pred.scores.tolist()):
@@ -36,9 +38,13 @@ def main() -> None:
     visualizer = VISUALIZERS.build(
         dict(type='GroundingVisualizer', name='demo'))
     image = mmcv.imread(args.image, channel_order='rgb')
-    visualizer.add_datasample('demo', image, result, draw_gt=False,
-                              pred_score_thr=args.score_thr,
-                              out_file=args.out_file)
+    visualizer.add_datasample(
+        'demo',
+        image,
+        result,
+        draw_gt=False,
+        pred_score_thr=args.score_thr,
+        out_file=args.out_file)
     print(f'saved {args.out_file}')
 
 

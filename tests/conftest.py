@@ -5,16 +5,18 @@ from mmvg.utils import register_all_modules
 
 register_all_modules()
 
-WORDS = ['the', 'red', 'blue', 'green', 'circle', 'square', 'triangle',
-         'left', 'right', 'of', 'small', 'big', 'shape', 'object']
+WORDS = [
+    'the', 'red', 'blue', 'green', 'circle', 'square', 'triangle', 'left',
+    'right', 'of', 'small', 'big', 'shape', 'object'
+]
 
 
 @pytest.fixture
 def vocab_file(tmp_path):
     """A WordPiece vocabulary covering :data:`WORDS`."""
     path = tmp_path / 'vocab.txt'
-    path.write_text('\n'.join(
-        ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] + WORDS) + '\n')
+    path.write_text('\n'.join(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] +
+                              WORDS) + '\n')
     return str(path)
 
 

@@ -10,7 +10,8 @@ from mmvg.structures import GroundingFeatures
 def features(text=True, **changes) -> GroundingFeatures:
     torch.manual_seed(0)
     values = dict(
-        visual=torch.randn(2, 6, 8), visual_hw=(2, 3),
+        visual=torch.randn(2, 6, 8),
+        visual_hw=(2, 3),
         visual_mask=torch.tensor([[False] * 6, [False, False, True] * 2]),
         input_hw=(64, 96))
     if text:
@@ -23,8 +24,9 @@ def features(text=True, **changes) -> GroundingFeatures:
 
 def test_pooled_vectors_are_masked_means_or_the_first_token():
     feats = features()
-    out = PooledVectors(object_token='visual_mean', sentence='text_mean')(
-        feats)
+    out = PooledVectors(
+        object_token='visual_mean', sentence='text_mean')(
+            feats)
     visual, text = feats.visual, feats.text
     expected_object = torch.stack(
         [visual[0].mean(0), visual[1, [0, 1, 3, 4]].mean(0)])
@@ -37,22 +39,32 @@ def test_pooled_vectors_are_masked_means_or_the_first_token():
 
 
 def test_pooled_vectors_options_are_checked():
-    with pytest.raises(ValueError, match="object_token must be None or "
-                       "'visual_mean', got 'max'"):
+    with pytest.raises(
+            ValueError,
+            match="object_token must be None or "
+            "'visual_mean', got 'max'"):
         PooledVectors(object_token='max')
-    with pytest.raises(ValueError, match="sentence must be None, "
-                       "'text_mean' or 'text_first', got 'cls'"):
+    with pytest.raises(
+            ValueError,
+            match="sentence must be None, "
+            "'text_mean' or 'text_first', got 'cls'"):
         PooledVectors(sentence='cls')
-    with pytest.raises(ValueError,
-                       match=r'PooledVectors needs GroundingFeatures\.text'):
+    with pytest.raises(
+            ValueError, match=r'PooledVectors needs GroundingFeatures\.text'):
         PooledVectors(sentence='text_mean')(features(text=False))
 
 
 def fusion_adapter(**kwargs) -> VLFusionAdapter:
     torch.manual_seed(1)
     return VLFusionAdapter(
-        fusion=dict(type='VLFusionTransformer', embed_dims=16, num_layers=2,
-                    num_heads=2, ffn_dims=32, max_text_len=8, dropout=0.),
+        fusion=dict(
+            type='VLFusionTransformer',
+            embed_dims=16,
+            num_layers=2,
+            num_heads=2,
+            ffn_dims=32,
+            max_text_len=8,
+            dropout=0.),
         **kwargs).eval()
 
 
@@ -76,10 +88,11 @@ def test_fusion_adapter_fuses_any_width_and_ignores_padding():
 
 
 def test_fusion_adapter_projects_only_when_widths_differ():
-    assert isinstance(fusion_adapter(text_dims=8).visual_proj,
-                      torch.nn.Identity)
+    assert isinstance(
+        fusion_adapter(text_dims=8).visual_proj, torch.nn.Identity)
     assert fusion_adapter(text_dims=8, visual_dims=8).visual_proj.in_features \
         == 8
-    with pytest.raises(ValueError,
-                       match=r'VLFusionAdapter needs GroundingFeatures\.text'):
+    with pytest.raises(
+            ValueError,
+            match=r'VLFusionAdapter needs GroundingFeatures\.text'):
         fusion_adapter(text_dims=8, visual_dims=8)(features(text=False))

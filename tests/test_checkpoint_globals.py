@@ -28,10 +28,13 @@ def training_checkpoint() -> dict:
         meta=dict(epoch=1, iter=3, seed=0, dataset_meta=dict(classes=('a', ))),
         state_dict={'w': torch.ones(2)},
         message_hub=hub.state_dict(),
-        optimizer=dict(state={}, param_groups=[dict(lr=0.1,
-                                                     betas=(0.9, 0.99))]),
-        rng_state=dict(python=random.getstate(), numpy=np.random.get_state(),
-                       torch=torch.get_rng_state(), cuda=[]))
+        optimizer=dict(
+            state={}, param_groups=[dict(lr=0.1, betas=(0.9, 0.99))]),
+        rng_state=dict(
+            python=random.getstate(),
+            numpy=np.random.get_state(),
+            torch=torch.get_rng_state(),
+            cuda=[]))
 
 
 def test_training_checkpoint_loads_with_weights_only(tmp_path):

@@ -10,15 +10,14 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
-
-from mmvg.registry import DATASETS, MODELS
 from test_simvg_spm import load_tool as load_spm_tool
 from utils_cli import ROOT
 
+from mmvg.registry import DATASETS, MODELS
+
 CONFIGS = sorted(
-    osp.relpath(path, ROOT)
-    for path in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
-                          recursive=True)
+    osp.relpath(path, ROOT) for path in glob.glob(
+        osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in path)
 
 
@@ -45,35 +44,64 @@ _SYNTHETIC_FILES = dict(
 #: read the synthetic refer files.
 OVERRIDES = {
     'configs/vglaw/': {
-        'model.backbone.embed_dims': 32,
-        'model.backbone.num_layers': 2,
-        'model.backbone.num_heads': 2,
+        'model.backbone.embed_dims':
+        32,
+        'model.backbone.num_layers':
+        2,
+        'model.backbone.num_heads':
+        2,
         'model.backbone.global_attn_indexes': (1, ),
-        'model.backbone.rel_pos_grid': None,
-        'model.backbone.lang_dims': 32,
-        'model.backbone.num_groups': 4,
-        'model.backbone.dynamic_dims': 4,
-        'model.backbone.init_cfg': None,
-        'model.text_encoder': dict(
-            _delete_=True, type='HFTextEncoder', max_length=40,
-            config=dict(hidden_size=32, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=64)),
-        'model.bbox_head.in_channels': 32,
-        'model.bbox_head.lang_dims': 32,
-        'model.bbox_head.pool_dims': 16,
-        'model.bbox_head.norm_cfg': dict(type='GN', num_groups=4),
-        'train_dataloader.dataset': _SYNTHETIC_FILES,
-        'test_dataloader.dataset': dict(**_SYNTHETIC_FILES, split='val'),
+        'model.backbone.rel_pos_grid':
+        None,
+        'model.backbone.lang_dims':
+        32,
+        'model.backbone.num_groups':
+        4,
+        'model.backbone.dynamic_dims':
+        4,
+        'model.backbone.init_cfg':
+        None,
+        'model.text_encoder':
+        dict(
+            _delete_=True,
+            type='HFTextEncoder',
+            max_length=40,
+            config=dict(
+                hidden_size=32,
+                num_hidden_layers=1,
+                num_attention_heads=2,
+                intermediate_size=64)),
+        'model.bbox_head.in_channels':
+        32,
+        'model.bbox_head.lang_dims':
+        32,
+        'model.bbox_head.pool_dims':
+        16,
+        'model.bbox_head.norm_cfg':
+        dict(type='GN', num_groups=4),
+        'train_dataloader.dataset':
+        _SYNTHETIC_FILES,
+        'test_dataloader.dataset':
+        dict(**_SYNTHETIC_FILES, split='val'),
     },
     'configs/simvg/': {
-        'model.backbone.arch': dict(
-            _delete_=True, embed_dims=32, num_layers=1, num_heads=2,
+        'model.backbone.arch':
+        dict(
+            _delete_=True,
+            embed_dims=32,
+            num_layers=1,
+            num_heads=2,
             mlp_ratio=2.),
-        'model.backbone.vocab_size': 64,
-        'model.backbone.init_cfg': None,
-        'model.bbox_head.in_channels': 32,
-        'train_dataloader.dataset': _SYNTHETIC_FILES,
-        'test_dataloader.dataset': dict(**_SYNTHETIC_FILES, split='val'),
+        'model.backbone.vocab_size':
+        64,
+        'model.backbone.init_cfg':
+        None,
+        'model.bbox_head.in_channels':
+        32,
+        'train_dataloader.dataset':
+        _SYNTHETIC_FILES,
+        'test_dataloader.dataset':
+        dict(**_SYNTHETIC_FILES, split='val'),
     },
     r'configs/simvg/.*grefcoco': {
         'train_dataloader.dataset.split_file': 'synthetic/grefs(unc).json',
@@ -98,8 +126,8 @@ def apply_overrides(cfg: Config, config: str) -> None:
         cfg.train_dataloader.dataset = dict(
             dataset.datasets[0],
             exclude_images_of=[
-                dict(split_file=_SYNTHETIC_FILES['split_file'],
-                     splits=['val'])
+                dict(
+                    split_file=_SYNTHETIC_FILES['split_file'], splits=['val'])
             ])
     for pattern, options in OVERRIDES.items():
         if re.match(pattern, config):
@@ -119,11 +147,12 @@ def test_config_trains_and_tests_one_step(config, synthetic_root):
     model = MODELS.build(cfg.model)
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     before = [p.detach().clone() for p in model.parameters()]
-    losses = model.train_step(batch_of(cfg.train_dataloader.dataset),
-                              optim_wrapper)
+    losses = model.train_step(
+        batch_of(cfg.train_dataloader.dataset), optim_wrapper)
     assert all(torch.isfinite(v) for v in losses.values())
-    changed = [not torch.equal(b, p) for b, p in zip(before,
-                                                     model.parameters())]
+    changed = [
+        not torch.equal(b, p) for b, p in zip(before, model.parameters())
+    ]
     assert any(changed)
 
     model.eval()

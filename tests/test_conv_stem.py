@@ -24,18 +24,28 @@ def test_patch_proj_is_the_patchify_conv_by_default():
 
 
 def test_backbones_take_a_stem():
-    beit3 = BEiT3(arch=dict(embed_dims=32, num_layers=1, num_heads=2,
-                            mlp_ratio=2.), img_size=64, patch_size=16,
-                  vocab_size=16, conv_stem=dict(base_channels=4))
+    beit3 = BEiT3(
+        arch=dict(embed_dims=32, num_layers=1, num_heads=2, mlp_ratio=2.),
+        img_size=64,
+        patch_size=16,
+        vocab_size=16,
+        conv_stem=dict(base_channels=4))
     beit3.init_weights()
     assert isinstance(beit3.vision_embed.proj, ConvStem)
     out = beit3(torch.randn(2, 3, 64, 32))
     assert out['vision'].shape == (2, 1 + 4 * 2, 32)
     vit = LanguageAdaptiveViT(
-        img_size=64, patch_size=16, embed_dims=32, num_layers=1,
-        num_heads=2, lang_dims=16, num_groups=2, with_cls_token=False,
+        img_size=64,
+        patch_size=16,
+        embed_dims=32,
+        num_layers=1,
+        num_heads=2,
+        lang_dims=16,
+        num_groups=2,
+        with_cls_token=False,
         conv_stem=dict(base_channels=4))
     vit.init_weights()
-    visual, _ = vit(torch.randn(2, 3, 64, 64), torch.randn(2, 3, 16),
-                    torch.zeros(2, 3, dtype=torch.bool))
+    visual, _ = vit(
+        torch.randn(2, 3, 64, 64), torch.randn(2, 3, 16),
+        torch.zeros(2, 3, dtype=torch.bool))
     assert visual.shape == (2, 32, 4, 4)

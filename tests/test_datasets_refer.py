@@ -285,8 +285,8 @@ def test_truncated_annotation_file_names_it(tmp_path):
         text = f.read()
     with open(path, 'w') as f:
         f.write(text[:len(text) // 2])
-    with pytest.raises(ValueError,
-                       match=r'refcoco/instances\.json is not valid JSON'):
+    with pytest.raises(
+            ValueError, match=r'refcoco/instances\.json is not valid JSON'):
         _refcoco(root, 'train')
 
 

@@ -4,12 +4,12 @@ import os.path as osp
 import socket
 
 import pytest
-from mmengine.config import Config
-
 from conftest import TINY_CONFIG, synthetic_cfg_options
-from mmvg.registry import DATASETS
+from mmengine.config import Config
 from utils_cli import (ROOT, json_log_records, logged_test_metrics,
                        python_tool, run_tool)
+
+from mmvg.registry import DATASETS
 
 
 def free_port() -> int:
@@ -22,10 +22,12 @@ def free_port() -> int:
 def dist_trained(synthetic_root, tmp_path_factory):
     """One epoch of 2-process CPU training; returns (work_dir, output)."""
     work_dir = str(tmp_path_factory.mktemp('dist'))
-    out = run_tool(['bash', 'tools/dist_train.sh', TINY_CONFIG, '2',
-                    '--work-dir', work_dir, '--cfg-options',
-                    *synthetic_cfg_options(synthetic_root, batch_size=3),
-                    'train_cfg.max_epochs=1', 'train_cfg.val_interval=1'],
+    out = run_tool([
+        'bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--work-dir',
+        work_dir, '--cfg-options',
+        *synthetic_cfg_options(synthetic_root, batch_size=3),
+        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1'
+    ],
                    env=dict(PORT=str(free_port())))
     return work_dir, out
 
@@ -52,8 +54,10 @@ def test_two_process_test_equals_one_process(dist_trained, synthetic_root,
     single, double = str(tmp_path / 'single'), str(tmp_path / 'double')
     python_tool('test.py', TINY_CONFIG, checkpoint, '--work-dir', single,
                 '--cfg-options', *options)
-    run_tool(['bash', 'tools/dist_test.sh', TINY_CONFIG, checkpoint, '2',
-              '--work-dir', double, '--cfg-options', *options],
+    run_tool([
+        'bash', 'tools/dist_test.sh', TINY_CONFIG, checkpoint, '2',
+        '--work-dir', double, '--cfg-options', *options
+    ],
              env=dict(PORT=str(free_port())))
     one, two = logged_test_metrics(single), logged_test_metrics(double)
     metrics = {k: v for k, v in one.items() if k.startswith('REC/')}

@@ -33,13 +33,17 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
-@pytest.mark.skipif(not sys.platform.startswith('linux'),
-                    reason='reads thread names from /proc')
+@pytest.mark.skipif(
+    not sys.platform.startswith('linux'),
+    reason='reads thread names from /proc')
 @pytest.mark.parametrize('mode,left', [('shutdown', 0), ('none', None)])
 def test_shutdown_joins_gloo_threads(tmp_path, mode, left):
     out = subprocess.run(
-        [sys.executable, '-c', SCRIPT, str(tmp_path / 'store'), mode],
-        capture_output=True, text=True, timeout=120)
+        [sys.executable, '-c', SCRIPT,
+         str(tmp_path / 'store'), mode],
+        capture_output=True,
+        text=True,
+        timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     count = int(out.stdout.split('LEFT')[-1])
     if left is None:  # the control: without it the workers outlive main()

@@ -4,7 +4,6 @@ import json
 import os.path as osp
 
 import pytest
-
 from conftest import TINY_CONFIG, synthetic_cfg_options
 from utils_cli import json_log_records, logged_test_metrics, python_tool
 
@@ -32,10 +31,10 @@ def test_test_dumps_draws_and_round_trips(trained, synthetic_root, tmp_path):
     options = synthetic_cfg_options(synthetic_root)
     test_dir = str(tmp_path / 'test')
     preds = str(tmp_path / 'preds.json')
-    python_tool('test.py', TINY_CONFIG, osp.join(trained, 'epoch_1.pth'),
-                '--work-dir', test_dir, '--out', preds, '--show-dir', 'vis',
-                '--cfg-options', *options,
-                'default_hooks.visualization.interval=1')
+    python_tool('test.py', TINY_CONFIG, osp.join(trained,
+                                                 'epoch_1.pth'), '--work-dir',
+                test_dir, '--out', preds, '--show-dir', 'vis', '--cfg-options',
+                *options, 'default_hooks.visualization.interval=1')
     metrics = logged_test_metrics(test_dir)
     num_samples = metrics['REC/num_samples']
     with open(preds) as f:
@@ -55,8 +54,7 @@ def test_test_dumps_draws_and_round_trips(trained, synthetic_root, tmp_path):
         assert metrics[key] == pytest.approx(value, abs=1e-6), key
 
 
-def test_amp_training_on_cpu_uses_bfloat16_autocast(synthetic_root,
-                                                    tmp_path):
+def test_amp_training_on_cpu_uses_bfloat16_autocast(synthetic_root, tmp_path):
     work_dir = str(tmp_path / 'amp')
     python_tool('train.py', TINY_CONFIG, '--work-dir', work_dir, '--amp',
                 '--cfg-options', *synthetic_cfg_options(synthetic_root),
@@ -79,10 +77,14 @@ def test_auto_scale_lr_scales_by_total_batch(synthetic_root, tmp_path,
                 '--auto-scale-lr', '--cfg-options',
                 *synthetic_cfg_options(synthetic_root),
                 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1')
-    plain = {r['iter']: r['lr'] for r in json_log_records(trained)
-             if 'lr' in r}
-    scaled = {r['iter']: r['lr'] for r in json_log_records(work_dir)
-              if 'lr' in r}
+    plain = {
+        r['iter']: r['lr']
+        for r in json_log_records(trained) if 'lr' in r
+    }
+    scaled = {
+        r['iter']: r['lr']
+        for r in json_log_records(work_dir) if 'lr' in r
+    }
     assert plain and plain.keys() == scaled.keys()
     for i in plain:
         assert scaled[i] == pytest.approx(plain[i] * 4 / 64, rel=1e-6)

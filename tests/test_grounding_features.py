@@ -7,9 +7,11 @@ from mmvg.structures import GroundingFeatures
 
 def features(**changes) -> GroundingFeatures:
     values = dict(
-        visual=torch.arange(2 * 6 * 3.).view(2, 6, 3), visual_hw=(2, 3),
+        visual=torch.arange(2 * 6 * 3.).view(2, 6, 3),
+        visual_hw=(2, 3),
         visual_mask=torch.tensor([[False, False, True] * 2] * 2),
-        input_hw=(64, 96), text=torch.randn(2, 4, 5),
+        input_hw=(64, 96),
+        text=torch.randn(2, 4, 5),
         text_mask=torch.zeros(2, 4, dtype=torch.bool))
     values.update(changes)
     return GroundingFeatures(**values)
@@ -43,8 +45,10 @@ def test_inconsistent_fields_are_refused(changes, message):
 def test_require_names_the_head_and_the_missing_fields():
     feats = features(object_token=torch.randn(2, 3))
     feats.require('object_token', 'text', by='AnyHead')
-    with pytest.raises(ValueError, match=r'AnyHead needs GroundingFeatures'
-                       r'\.sentence, which this grounder does not produce'):
+    with pytest.raises(
+            ValueError,
+            match=r'AnyHead needs GroundingFeatures'
+            r'\.sentence, which this grounder does not produce'):
         feats.require('object_token', 'sentence', by='AnyHead')
 
 

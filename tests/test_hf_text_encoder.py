@@ -4,8 +4,11 @@ import torch
 
 from mmvg.models import HFTextEncoder
 
-TINY = dict(hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-            intermediate_size=32)
+TINY = dict(
+    hidden_size=16,
+    num_hidden_layers=1,
+    num_attention_heads=2,
+    intermediate_size=32)
 
 
 def test_features_and_padding_mask(vocab_file):
@@ -30,8 +33,8 @@ def test_padding_does_not_change_features(vocab_file):
     encoder = HFTextEncoder(config=TINY, vocab_file=vocab_file).eval()
     alone = encoder(['the red circle'])['feats']
     padded = encoder(['the red circle', 'the big blue square left of it'])
-    torch.testing.assert_close(padded['feats'][0, :5], alone[0], atol=1e-5,
-                               rtol=1e-5)
+    torch.testing.assert_close(
+        padded['feats'][0, :5], alone[0], atol=1e-5, rtol=1e-5)
 
 
 def test_truncation_is_counted(vocab_file):
@@ -62,6 +65,5 @@ def test_loads_a_pretrained_folder(vocab_file, tmp_path):
     source.tokenizer.save_pretrained(tmp_path)
     loaded = HFTextEncoder(name_or_path=str(tmp_path), num_layers=2).eval()
     assert len(loaded.model.encoder.layer) == 2
-    torch.testing.assert_close(
-        loaded.model.embeddings.word_embeddings.weight,
-        source.model.embeddings.word_embeddings.weight)
+    torch.testing.assert_close(loaded.model.embeddings.word_embeddings.weight,
+                               source.model.embeddings.word_embeddings.weight)

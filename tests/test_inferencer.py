@@ -5,12 +5,12 @@ import os.path as osp
 import mmcv
 import pytest
 import torch
+from conftest import TINY_CONFIG
 from mmengine.config import Config
 from mmengine.runner import save_checkpoint
-
-from conftest import TINY_CONFIG
-from mmvg.apis import GroundingInferencer
 from utils_cli import ROOT, run_tool
+
+from mmvg.apis import GroundingInferencer
 
 
 @pytest.fixture
@@ -47,10 +47,11 @@ def test_image_demo_saves_a_picture(tiny_cfg, synthetic_root, tmp_path):
     tiny_cfg.dump(config)
     inferencer = GroundingInferencer(tiny_cfg)
     checkpoint = str(tmp_path / 'tiny.pth')
-    save_checkpoint({'state_dict': inferencer.model.state_dict()},
-                    checkpoint)
+    save_checkpoint({'state_dict': inferencer.model.state_dict()}, checkpoint)
     out_file = str(tmp_path / 'result.jpg')
-    out = run_tool(['python', 'demo/image_demo.py', an_image(synthetic_root),
-                    'the red circle', config, checkpoint, '--out-file',
-                    out_file])
+    out = run_tool([
+        'python', 'demo/image_demo.py',
+        an_image(synthetic_root), 'the red circle', config, checkpoint,
+        '--out-file', out_file
+    ])
     assert 'box [' in out and osp.exists(out_file)

@@ -6,11 +6,11 @@ import os.path as osp
 import pytest
 import torch
 from mmengine.config import Config
+from test_configs import batch_of, point_at
+from utils_cli import ROOT
 
 import mmvg.models.heads as heads
 from mmvg.registry import MODELS
-from test_configs import batch_of, point_at
-from utils_cli import ROOT
 
 #: the tiny synthetic config of each encoder (grounder type)
 ENCODERS = dict(
@@ -52,20 +52,22 @@ def test_pair_trains_one_step_and_predicts(encoder, head, synthetic_root):
     cfg.model.bbox_head = head_cfg(head)
     cfg.model.data_preprocessor.pad_mask = True
     model_cfg = cfg.model
-    cfg.train_dataloader, cfg.test_dataloader = (
-        data_cfg.train_dataloader, data_cfg.test_dataloader)
+    cfg.train_dataloader, cfg.test_dataloader = (data_cfg.train_dataloader,
+                                                 data_cfg.test_dataloader)
     point_at(cfg, synthetic_root)
     torch.manual_seed(0)
     model = MODELS.build(model_cfg)
-    train = model.data_preprocessor(batch_of(cfg.train_dataloader.dataset),
-                                    True)
+    train = model.data_preprocessor(
+        batch_of(cfg.train_dataloader.dataset), True)
     feats = model.extract_feat(train['inputs'], train['data_samples'])
     # fill what this encoder lacks and the head reads
-    model.adapters.append(MODELS.build(dict(
-        type='PooledVectors',
-        object_token=None if feats.object_token is not None else
-        'visual_mean',
-        sentence=None if feats.sentence is not None else 'text_mean')))
+    model.adapters.append(
+        MODELS.build(
+            dict(
+                type='PooledVectors',
+                object_token=None
+                if feats.object_token is not None else 'visual_mean',
+                sentence=None if feats.sentence is not None else 'text_mean')))
     losses = model.loss(**train)
     total = sum(v for k, v in losses.items() if 'loss' in k)
     assert torch.isfinite(total)

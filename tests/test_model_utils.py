@@ -18,7 +18,11 @@ def test_detr_decoder_shares_attention_settings():
     assert len(decoder.layers) == 2
     assert layer.self_attn.num_heads == layer.cross_attn.num_heads == 4
     assert layer.ffn.feedforward_channels == 64
-    out = decoder(query=torch.zeros(2, 3, 32), key=torch.zeros(2, 5, 32),
-                  value=torch.zeros(2, 5, 32), query_pos=torch.zeros(2, 3, 32),
-                  key_pos=torch.zeros(2, 5, 32), key_padding_mask=None)
+    out = decoder(
+        query=torch.zeros(2, 3, 32),
+        key=torch.zeros(2, 5, 32),
+        value=torch.zeros(2, 5, 32),
+        query_pos=torch.zeros(2, 3, 32),
+        key_pos=torch.zeros(2, 5, 32),
+        key_padding_mask=None)
     assert out.shape == (2, 2, 3, 32)  # (layers, batch, queries, dims)

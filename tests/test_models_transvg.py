@@ -10,35 +10,61 @@ from mmvg.registry import MODELS
 
 def tiny_transvg(vocab_file, head='PatchCenterHead'):
     dims = 32
-    return MODELS.build(dict(
-        type='TransVG',
-        data_preprocessor=dict(type='DetDataPreprocessor',
-                               pad_size_divisor=32),
-        backbone=dict(type='ResNet', depth=18, base_channels=8, num_stages=3,
-                      strides=(1, 2, 2), dilations=(1, 1, 1),
-                      out_indices=(2, )),
-        neck=dict(type='ChannelMapper', in_channels=[32], out_channels=dims,
-                  kernel_size=1, act_cfg=None,
-                  norm_cfg=dict(type='GN', num_groups=8)),
-        text_encoder=dict(
-            type='HFTextEncoder', vocab_file=vocab_file, max_length=12,
-            config=dict(hidden_size=16, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=32)),
-        fusion=dict(type='VLFusionTransformer', embed_dims=dims,
-                    num_layers=1, num_heads=4, ffn_dims=64, max_text_len=12),
-        bbox_head=dict(type=head, in_channels=dims)))
+    return MODELS.build(
+        dict(
+            type='TransVG',
+            data_preprocessor=dict(
+                type='DetDataPreprocessor', pad_size_divisor=32),
+            backbone=dict(
+                type='ResNet',
+                depth=18,
+                base_channels=8,
+                num_stages=3,
+                strides=(1, 2, 2),
+                dilations=(1, 1, 1),
+                out_indices=(2, )),
+            neck=dict(
+                type='ChannelMapper',
+                in_channels=[32],
+                out_channels=dims,
+                kernel_size=1,
+                act_cfg=None,
+                norm_cfg=dict(type='GN', num_groups=8)),
+            text_encoder=dict(
+                type='HFTextEncoder',
+                vocab_file=vocab_file,
+                max_length=12,
+                config=dict(
+                    hidden_size=16,
+                    num_hidden_layers=1,
+                    num_attention_heads=2,
+                    intermediate_size=32)),
+            fusion=dict(
+                type='VLFusionTransformer',
+                embed_dims=dims,
+                num_layers=1,
+                num_heads=4,
+                ffn_dims=64,
+                max_text_len=12),
+            bbox_head=dict(type=head, in_channels=dims)))
 
 
 def make_batch(num=3, img_shape=(64, 48), scale=2.0):
     """Samples resized by ``scale`` from images of half the input size."""
     samples = []
     for i in range(num):
-        sample = DetDataSample(metainfo=dict(
-            img_shape=img_shape, batch_input_shape=(64, 64),
-            ori_shape=(img_shape[0] / scale, img_shape[1] / scale),
-            scale_factor=(scale, scale), ref_id=i, sent_id=i))
-        sample.text = ['the red circle', 'the left blue square',
-                       'the big triangle right of the green circle'][i % 3]
+        sample = DetDataSample(
+            metainfo=dict(
+                img_shape=img_shape,
+                batch_input_shape=(64, 64),
+                ori_shape=(img_shape[0] / scale, img_shape[1] / scale),
+                scale_factor=(scale, scale),
+                ref_id=i,
+                sent_id=i))
+        sample.text = [
+            'the red circle', 'the left blue square',
+            'the big triangle right of the green circle'
+        ][i % 3]
         sample.gt_instances = InstanceData(
             bboxes=HorizontalBoxes(torch.tensor([[4. + i, 8., 20., 30.]])),
             labels=torch.zeros(1, dtype=torch.long))
@@ -51,8 +77,8 @@ def test_loss_is_finite_and_backpropagates(vocab_file, head):
     model = tiny_transvg(vocab_file, head)
     inputs, samples = make_batch()
     losses = model(inputs, samples, mode='loss')
-    expected = {'loss_bbox', 'loss_iou'} | (
-        {'loss_cls'} if head == 'PatchCenterHead' else set())
+    expected = {'loss_bbox', 'loss_iou'
+                } | ({'loss_cls'} if head == 'PatchCenterHead' else set())
     assert set(losses) == expected
     total = sum(losses.values())
     assert torch.isfinite(total)
@@ -77,8 +103,8 @@ def test_predict_rescales_to_original_pixels(vocab_file):
         unscaled = model.predict(inputs, make_batch()[1], rescale=False)
     height, width = results[0].ori_shape
     expected = (unscaled[0].pred_instances.bboxes / 2.0).clamp(min=0)
-    expected = torch.minimum(
-        expected, torch.tensor([width, height, width, height]))
+    expected = torch.minimum(expected,
+                             torch.tensor([width, height, width, height]))
     torch.testing.assert_close(results[0].pred_instances.bboxes, expected)
 
 

@@ -44,22 +44,23 @@ def simvg_config() -> Config:
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/synthetic/simvg_tiny_synthetic.py'))
     width = cfg.model.bbox_head.in_channels
-    cfg.model.bbox_head = dict(type='MyHead', in_channels=width,
-                               text_channels=width)
+    cfg.model.bbox_head = dict(
+        type='MyHead', in_channels=width, text_channels=width)
     return cfg
 
 
 @pytest.mark.parametrize('encoder', ['TransVG', 'SimVG'])
-def test_doc_head_trains_and_predicts_under_an_encoder(
-        encoder, my_head_cls, synthetic_root, tmp_path):
+def test_doc_head_trains_and_predicts_under_an_encoder(encoder, my_head_cls,
+                                                       synthetic_root,
+                                                       tmp_path):
     cfg = doc_config(tmp_path) if encoder == 'TransVG' else simvg_config()
     point_at(cfg, synthetic_root)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     assert type(model).__name__ == encoder
     assert isinstance(model.bbox_head, my_head_cls)
-    data = model.data_preprocessor(batch_of(cfg.train_dataloader.dataset),
-                                   True)
+    data = model.data_preprocessor(
+        batch_of(cfg.train_dataloader.dataset), True)
     model.eval()  # no dropout: the two forward passes below must agree
     feats = model.extract_feat(data['inputs'], data['data_samples'])
     logits, boxes = model.bbox_head(feats)
@@ -92,8 +93,11 @@ def test_doc_head_trains_and_predicts_under_an_encoder(
 
 def test_doc_head_names_the_field_an_encoder_lacks(my_head_cls):
     feats = GroundingFeatures(
-        visual=torch.randn(2, 6, 8), visual_hw=(2, 3),
-        visual_mask=torch.zeros(2, 6, dtype=torch.bool), input_hw=(64, 96))
-    with pytest.raises(ValueError, match=r'MyHead needs GroundingFeatures'
-                       r'\.text'):
+        visual=torch.randn(2, 6, 8),
+        visual_hw=(2, 3),
+        visual_mask=torch.zeros(2, 6, dtype=torch.bool),
+        input_hw=(64, 96))
+    with pytest.raises(
+            ValueError, match=r'MyHead needs GroundingFeatures'
+            r'\.text'):
         my_head_cls(in_channels=8, text_channels=8)(feats)

@@ -7,9 +7,12 @@ from mmvg.registry import OPTIM_WRAPPERS
 
 def test_autocast_context_and_step():
     model = nn.Linear(4, 2)
-    wrapper = OPTIM_WRAPPERS.build(dict(
-        type='AutocastOptimWrapper', device_type='cpu', dtype='bfloat16',
-        optimizer=torch.optim.SGD(model.parameters(), lr=0.1)))
+    wrapper = OPTIM_WRAPPERS.build(
+        dict(
+            type='AutocastOptimWrapper',
+            device_type='cpu',
+            dtype='bfloat16',
+            optimizer=torch.optim.SGD(model.parameters(), lr=0.1)))
     before = model.weight.detach().clone()
     with wrapper.optim_context(model):
         out = model(torch.ones(3, 4))

@@ -3,12 +3,12 @@ the target with probability 1 / (objects in the image)."""
 import re
 
 import numpy as np
+from conftest import TINY_CONFIG
 from mmengine.config import Config
 from pycocotools.coco import COCO
-
-from conftest import TINY_CONFIG
-from mmvg.registry import DATASETS
 from utils_cli import ROOT, python_tool
+
+from mmvg.registry import DATASETS
 
 
 def test_floor_is_the_mean_inverse_object_count(synthetic_root):

@@ -3,7 +3,6 @@ uninterrupted one (same seed, CPU, deterministic)."""
 import os.path as osp
 
 import pytest
-
 from conftest import TINY_CONFIG, synthetic_cfg_options
 from utils_cli import ROOT, json_log_records, python_tool
 
@@ -26,8 +25,10 @@ RUN = [
 
 def train_losses(work_dir: str) -> dict:
     """{iteration: loss} from the json logs of ``work_dir``."""
-    return {r['iter']: r['loss'] for r in json_log_records(work_dir)
-            if 'loss' in r}
+    return {
+        r['iter']: r['loss']
+        for r in json_log_records(work_dir) if 'loss' in r
+    }
 
 
 def test_resumed_losses_match_uninterrupted_run(synthetic_root, tmp_path):
@@ -40,15 +41,14 @@ def test_resumed_losses_match_uninterrupted_run(synthetic_root, tmp_path):
                 *options, 'train_cfg.max_epochs=4')
     python_tool('train.py', config, '--work-dir', part, '--cfg-options',
                 *options, 'train_cfg.max_epochs=2')
-    out = python_tool('train.py', config, '--work-dir', part,
-                      '--resume', '--cfg-options', *options,
-                      'train_cfg.max_epochs=4')
+    out = python_tool('train.py', config, '--work-dir', part, '--resume',
+                      '--cfg-options', *options, 'train_cfg.max_epochs=4')
     assert 'resumed epoch: 2' in out
     assert osp.exists(osp.join(part, 'epoch_4.pth'))
 
     expected, resumed = train_losses(full), train_losses(part)
-    after = sorted(i for i in expected if i > max(
-        i for i in resumed if i <= len(expected) // 2))
+    after = sorted(i for i in expected
+                   if i > max(i for i in resumed if i <= len(expected) // 2))
     assert after, 'no iterations after the resume point'
     for i in after:
         assert resumed[i] == pytest.approx(expected[i], rel=1e-6), i

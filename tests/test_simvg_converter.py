@@ -7,10 +7,10 @@ import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmengine.config import Config
-
-from mmvg.registry import MODELS
 from test_simvg_spm import load_tool as load_spm_tool
 from utils_cli import ROOT, load_tool_module
+
+from mmvg.registry import MODELS
 
 #: mmvg module -> official module (``MIXDETRMB`` with
 #: ``TextGuidedQuerySelectKDDETRHead``), as written in the official code.
@@ -124,8 +124,8 @@ def tiny_simvg(synthetic_root):
 def outputs(model) -> list:
     samples = []
     for text in ('the red circle', 'the blue square left of the circle'):
-        sample = DetDataSample(metainfo=dict(
-            img_shape=(64, 64), batch_input_shape=(64, 64)))
+        sample = DetDataSample(
+            metainfo=dict(img_shape=(64, 64), batch_input_shape=(64, 64)))
         sample.text = text
         samples.append(sample)
     torch.manual_seed(0)
@@ -141,49 +141,60 @@ def test_official_checkpoint_converts_and_reproduces(tiny_simvg, tmp_path):
     assert set(OFFICIAL_SAMPLES) <= set(official)
     assert official['head.input_proj.weight'].dim() == 4
     # distributed training prefixes the EMA copy with ``module.``
-    ema = {f'module.{k}': v for k, v in
-           official_state_dict(source, offset=1.).items()}
+    ema = {
+        f'module.{k}': v
+        for k, v in official_state_dict(source, offset=1.).items()
+    }
     src = tmp_path / 'official.pth'
-    torch.save(dict(epoch=29, lr=5e-6, d_acc=torch.tensor(80.), amp=False,
-                    state_dict=official, ema_state_dict=ema,
-                    optimizer=dict(state={}, param_groups=[dict(lr=5e-6)]),
-                    scheduler=dict(last_epoch=29, base_lrs=[5e-4])), src)
+    torch.save(
+        dict(
+            epoch=29,
+            lr=5e-6,
+            d_acc=torch.tensor(80.),
+            amp=False,
+            state_dict=official,
+            ema_state_dict=ema,
+            optimizer=dict(state={}, param_groups=[dict(lr=5e-6)]),
+            scheduler=dict(last_epoch=29, base_lrs=[5e-4])), src)
     converter = load_converter()
 
     converter.main([str(src), str(tmp_path / 'mmvg.pth')])
     checkpoint = torch.load(tmp_path / 'mmvg.pth', weights_only=True)
     assert checkpoint['meta']['source_entry'] == 'state_dict'
     target = tiny_simvg(1)
-    assert not all(torch.equal(a, b) for a, b in zip(
-        outputs(source), outputs(target)))
+    assert not all(
+        torch.equal(a, b) for a, b in zip(outputs(source), outputs(target)))
     target.load_state_dict(checkpoint['state_dict'], strict=True)
     for ours, theirs in zip(outputs(target), outputs(source)):
         torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
 
     converter.main([str(src), str(tmp_path / 'ema.pth'), '--ema'])
-    ema_weights = torch.load(tmp_path / 'ema.pth',
-                             weights_only=True)['state_dict']
+    ema_weights = torch.load(
+        tmp_path / 'ema.pth', weights_only=True)['state_dict']
     for key, value in source.state_dict().items():
         assert torch.equal(ema_weights[key], value + 1.), key
 
 
-@pytest.mark.parametrize('key', [
-    'head.transformer.encoder.layers.0.norms.0.weight',  # only_decoder=False
-    'head.transformer.decoder.layers.0.attentions.2.attn.in_proj_weight',
-    'head.mlp.weight',  # the token MLP holds only layers.N
-])
+@pytest.mark.parametrize(
+    'key',
+    [
+        # only_decoder=False
+        'head.transformer.encoder.layers.0.norms.0.weight',
+        'head.transformer.decoder.layers.0.attentions.2.attn.in_proj_weight',
+        'head.mlp.weight',  # the token MLP holds only layers.N
+    ])
 def test_unknown_keys_are_named(key, tmp_path):
     converter = load_converter()
-    state = {'head.query_embed.weight': torch.zeros(1, 4),
-             key: torch.zeros(4)}
+    state = {'head.query_embed.weight': torch.zeros(1, 4), key: torch.zeros(4)}
     with pytest.raises(ValueError, match=key.replace('.', r'\.')):
         converter.convert_simvg_state_dict(state)
     torch.save(dict(state_dict=state), tmp_path / 'bad.pth')
     with pytest.raises(SystemExit, match=key.replace('.', r'\.')):
         converter.main([str(tmp_path / 'bad.pth'), str(tmp_path / 'x.pth')])
     with pytest.raises(SystemExit, match='ema = False'):
-        converter.main([str(tmp_path / 'bad.pth'), str(tmp_path / 'x.pth'),
-                        '--ema'])
+        converter.main(
+            [str(tmp_path / 'bad.pth'),
+             str(tmp_path / 'x.pth'), '--ema'])
 
 
 def test_token_branch_keys():

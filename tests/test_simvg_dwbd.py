@@ -11,12 +11,12 @@ from mmvg.registry import MODELS
 
 
 def test_weight_and_terms_by_hand():
-    loss = MODELS.build(dict(type='DWBDLoss', gt_weight=2.0,
-                             teacher_weight=1.0))
+    loss = MODELS.build(
+        dict(type='DWBDLoss', gt_weight=2.0, teacher_weight=1.0))
     quality = torch.tensor([.2, .6], requires_grad=True)
     gt_term = torch.tensor(3., requires_grad=True)
-    losses = loss(dict(loss_bbox=gt_term), dict(loss_bbox=torch.tensor(5.)),
-                  quality)
+    losses = loss(
+        dict(loss_bbox=gt_term), dict(loss_bbox=torch.tensor(5.)), quality)
     w = .4
     assert losses['dwbd_weight'].item() == pytest.approx(w)
     assert losses['loss_bbox'].item() == pytest.approx(2.0 * (1 - w) * 3.)
@@ -28,8 +28,9 @@ def test_weight_and_terms_by_hand():
 
 def test_fixed_weight_zero_trains_on_the_ground_truth_only():
     loss = DWBDLoss(gt_weight=2.0, teacher_weight=1.0, fixed_weight=0.)
-    losses = loss(dict(loss_bbox=torch.tensor(3.)),
-                  dict(loss_bbox=torch.tensor(5.)), torch.tensor([.9, .8]))
+    losses = loss(
+        dict(loss_bbox=torch.tensor(3.)), dict(loss_bbox=torch.tensor(5.)),
+        torch.tensor([.9, .8]))
     assert losses['loss_bbox'].item() == pytest.approx(6.)
     assert losses['distill_loss_bbox'].item() == 0
     assert losses['dwbd_weight'].item() == 0
@@ -44,13 +45,21 @@ def test_weight_without_targets_is_zero():
 def test_matched_quality_is_score_times_iou():
     """Sample A: matched box inside its target (IoU .25), logits (2, 0);
     sample B: exact box, logits (0, 0). w = mean of score x IoU."""
-    head = SimVGDecoderBranch(in_channels=8, embed_dims=8, num_layers=1,
-                              num_heads=2, ffn_dims=8, num_queries=2)
+    head = SimVGDecoderBranch(
+        in_channels=8,
+        embed_dims=8,
+        num_layers=1,
+        num_heads=2,
+        ffn_dims=8,
+        num_queries=2)
     logits = torch.tensor([[[2., 0.], [-3., 3.]], [[0., 0.], [-3., 3.]]])
     boxes = torch.tensor([[[.5, .5, .2, .2], [.9, .9, .1, .1]],
                           [[.5, .5, .4, .4], [.1, .1, .1, .1]]])
-    gts = [InstanceData(bboxes=torch.tensor([[60., 30., 140., 70.]]),
-                        labels=torch.tensor([0]))] * 2
+    gts = [
+        InstanceData(
+            bboxes=torch.tensor([[60., 30., 140., 70.]]),
+            labels=torch.tensor([0]))
+    ] * 2
     metas = [dict(img_shape=(100, 200))] * 2
     teacher, quality = head.matched_predictions(logits, boxes, gts, metas)
     fg = 1 / (1 + math.exp(-2))
@@ -63,8 +72,13 @@ def test_matched_quality_is_score_times_iou():
 
 
 def test_matched_predictions_follow_target_order():
-    head = SimVGDecoderBranch(in_channels=8, embed_dims=8, num_layers=1,
-                              num_heads=2, ffn_dims=8, num_queries=2)
+    head = SimVGDecoderBranch(
+        in_channels=8,
+        embed_dims=8,
+        num_layers=1,
+        num_heads=2,
+        ffn_dims=8,
+        num_queries=2)
     boxes = torch.tensor([[[.25, .25, .1, .1], [.75, .75, .1, .1]]])
     gt = InstanceData(
         bboxes=torch.tensor([[70., 70., 80., 80.], [20., 20., 30., 30.]]),

@@ -30,10 +30,11 @@ def spm_path(tmp_path_factory):
 def head_cfg(num_queries=1, **kwargs):
     small = dict(embed_dims=DIMS, num_heads=2, ffn_dims=32, dropout=0.)
     return dict(
-        type='SimVGHead', in_channels=DIMS, num_queries=num_queries,
+        type='SimVGHead',
+        in_channels=DIMS,
+        num_queries=num_queries,
         query_generator=dict(type='TextGuidedQueryGenerator', **small),
-        decoder_branch=dict(type='SimVGDecoderBranch', num_layers=2,
-                            **small),
+        decoder_branch=dict(type='SimVGDecoderBranch', num_layers=2, **small),
         token_branch=dict(type='SimVGTokenBranch', embed_dims=DIMS),
         **kwargs)
 
@@ -42,8 +43,10 @@ def aided_head_cfg(tb_reference=False, **kwargs):
     """The head with cell proposals for the DB and the TB's pointing loss
     (the small-model training aids); with ``tb_reference`` the TB refines
     the proposal boxes of the cells it points at."""
-    cfg = head_cfg(proposal_head=dict(type='CellProposalHead'),
-                   point_weight=1.0, **kwargs)
+    cfg = head_cfg(
+        proposal_head=dict(type='CellProposalHead'),
+        point_weight=1.0,
+        **kwargs)
     cfg['decoder_branch']['with_reference'] = True
     cfg['token_branch'].update(point_dims=8, with_reference=tb_reference)
     return cfg
@@ -51,15 +54,19 @@ def aided_head_cfg(tb_reference=False, **kwargs):
 
 def build(spm_path, aided=False, **head_kwargs):
     torch.manual_seed(0)
-    return MODELS.build(dict(
-        type='SimVG',
-        backbone=dict(type='BEiT3', img_size=32, patch_size=16,
-                      vocab_size=16,
-                      arch=dict(embed_dims=DIMS, num_layers=1, num_heads=2,
-                                mlp_ratio=2.)),
-        tokenizer=dict(type='BEiT3Tokenizer', spm_path=spm_path,
-                       max_length=8),
-        bbox_head=(aided_head_cfg if aided else head_cfg)(**head_kwargs)))
+    return MODELS.build(
+        dict(
+            type='SimVG',
+            backbone=dict(
+                type='BEiT3',
+                img_size=32,
+                patch_size=16,
+                vocab_size=16,
+                arch=dict(
+                    embed_dims=DIMS, num_layers=1, num_heads=2, mlp_ratio=2.)),
+            tokenizer=dict(
+                type='BEiT3Tokenizer', spm_path=spm_path, max_length=8),
+            bbox_head=(aided_head_cfg if aided else head_cfg)(**head_kwargs)))
 
 
 def samples(boxes_per_sample=(1, 1)):
@@ -67,9 +74,13 @@ def samples(boxes_per_sample=(1, 1)):
     pixels."""
     out = []
     for i, num in enumerate(boxes_per_sample):
-        sample = DetDataSample(metainfo=dict(
-            img_shape=(32, 48), batch_input_shape=(32, 48),
-            ori_shape=(16, 24), scale_factor=(2., 2.), img_id=i))
+        sample = DetDataSample(
+            metainfo=dict(
+                img_shape=(32, 48),
+                batch_input_shape=(32, 48),
+                ori_shape=(16, 24),
+                scale_factor=(2., 2.),
+                img_id=i))
         sample.text = ['the red circle', 'the blue square left'][i % 2]
         boxes = torch.tensor([[4., 6., 20., 30.], [30., 2., 44., 12.]])[:num]
         sample.gt_instances = InstanceData(
@@ -93,8 +104,7 @@ def test_loss_trains_every_part(spm_path):
     total = sum(v for k, v in losses.items() if 'loss' in k)
     total.backward()
     for part in (model.backbone, model.bbox_head.query_generator,
-                 model.bbox_head.decoder_branch,
-                 model.bbox_head.token_branch):
+                 model.bbox_head.decoder_branch, model.bbox_head.token_branch):
         assert any(p.grad is not None and p.grad.abs().sum() > 0
                    for p in part.parameters())
 
@@ -103,8 +113,8 @@ def test_loss_trains_every_part(spm_path):
 def test_predict_runs_only_the_test_branch(spm_path, branch):
     model = build(spm_path, test_branch=branch).eval()
     decoder = model.bbox_head.decoder_branch
-    with mock.patch.object(decoder, 'forward',
-                           wraps=decoder.forward) as spy, torch.no_grad():
+    with mock.patch.object(
+            decoder, 'forward', wraps=decoder.forward) as spy, torch.no_grad():
         results = model.predict(torch.randn(2, 3, 32, 48), samples())
     assert spy.call_count == (1 if branch == 'db' else 0)
     pred = results[0].pred_instances
@@ -142,12 +152,15 @@ def test_two_stage_freezes_the_teacher(spm_path):
 
 def test_bad_options_are_refused():
     with pytest.raises(ValueError, match='test_branch'):
-        SimVGHead(**{k: v for k, v in head_cfg(test_branch='x').items()
-                     if k != 'type'})
+        SimVGHead(**{
+            k: v
+            for k, v in head_cfg(test_branch='x').items() if k != 'type'
+        })
     with pytest.raises(ValueError, match='distill_mode'):
-        SimVGHead(**{k: v for k, v in head_cfg(distill_mode='x').items()
-                     if k != 'type'})
-
+        SimVGHead(**{
+            k: v
+            for k, v in head_cfg(distill_mode='x').items() if k != 'type'
+        })
 
 
 def test_training_aids_add_their_losses_and_train(spm_path):
@@ -155,8 +168,7 @@ def test_training_aids_add_their_losses_and_train(spm_path):
     head = model.bbox_head
     losses = model.loss(torch.randn(2, 3, 32, 48), samples())
     for key in ('cell_loss_cls', 'cell_loss_bbox', 'tb_loss_point',
-                'tb_loss_point_xy',
-                'db_loss_bbox', 'tb_loss_bbox'):
+                'tb_loss_point_xy', 'db_loss_bbox', 'tb_loss_bbox'):
         assert torch.isfinite(losses[key]), key
     sum(v for k, v in losses.items() if 'loss' in k).backward()
     for part in (head.proposal_head, head.decoder_branch.ref_embed,
@@ -173,8 +185,9 @@ def test_training_aids_add_their_losses_and_train(spm_path):
 def test_training_aids_predict_with_either_branch(spm_path, branch):
     model = build(spm_path, aided=True, test_branch=branch).eval()
     proposals = model.bbox_head.proposal_head
-    with mock.patch.object(proposals, 'forward',
-                           wraps=proposals.forward) as spy, torch.no_grad():
+    with mock.patch.object(
+            proposals, 'forward',
+            wraps=proposals.forward) as spy, torch.no_grad():
         results = model.predict(torch.randn(2, 3, 32, 48), samples())
     # the token branch needs no proposals
     assert spy.call_count == (1 if branch == 'db' else 0)
@@ -182,10 +195,10 @@ def test_training_aids_predict_with_either_branch(spm_path, branch):
 
 
 @pytest.mark.parametrize('num_queries', [1, 3])
-def test_token_branch_refines_the_pointed_cells_boxes(spm_path,
-                                                      num_queries):
-    model = build(spm_path, aided=True, tb_reference=True,
-                  num_queries=num_queries).eval()
+def test_token_branch_refines_the_pointed_cells_boxes(spm_path, num_queries):
+    model = build(
+        spm_path, aided=True, tb_reference=True,
+        num_queries=num_queries).eval()
     head = model.bbox_head
     head.token_branch.init_weights()  # a zero refinement
     inputs, data = torch.randn(2, 3, 32, 48), samples()
@@ -197,27 +210,30 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path,
             feats.object_token, feats.visual,
             feats.visual_mask).topk(num_queries).indices
         cell_boxes = head.proposals(feats)[1]
-    expected = torch.stack([boxes[index]
-                            for boxes, index in zip(cell_boxes, cells)])
+    expected = torch.stack(
+        [boxes[index] for boxes, index in zip(cell_boxes, cells)])
     assert torch.allclose(tb_boxes[0], expected, atol=1e-5)
     # training refines the target cells' boxes first, whatever it points at
     data = samples((2, 0) if num_queries > 1 else (1, 1))
-    with mock.patch.object(head.token_branch, 'forward',
-                           wraps=head.token_branch.forward) as spy:
+    with mock.patch.object(
+            head.token_branch, 'forward',
+            wraps=head.token_branch.forward) as spy:
         losses = model.loss(inputs, data)
     refs = spy.call_args.args[2]
-    targets = cell_targets(
-        [sample.gt_instances for sample in data], metas, feats.visual_hw,
-        feats.visual)[1]
+    targets = cell_targets([sample.gt_instances for sample in data], metas,
+                           feats.visual_hw, feats.visual)[1]
     for ref, boxes, cells in zip(refs, cell_boxes, targets):
         assert torch.allclose(ref[:len(cells)].sort(0).values,
                               boxes[cells].detach().sort(0).values)
     sum(v for k, v in losses.items() if 'loss' in k).backward()
     assert head.token_branch.ref_embed.layers[0].weight.grad.abs().sum() > 0
-    cfg = {k: v for k, v in aided_head_cfg(tb_reference=True).items()
-           if k != 'type'}
-    cfg.update(proposal_head=None, decoder_branch=dict(
-        cfg['decoder_branch'], with_reference=False))
+    cfg = {
+        k: v
+        for k, v in aided_head_cfg(tb_reference=True).items() if k != 'type'
+    }
+    cfg.update(
+        proposal_head=None,
+        decoder_branch=dict(cfg['decoder_branch'], with_reference=False))
     with pytest.raises(ValueError, match='needs proposal_head'):
         SimVGHead(**cfg)
 

@@ -15,8 +15,13 @@ DIMS = 32
 
 def tqg(text_guided=True, num_queries=3, **kwargs):
     return TextGuidedQueryGenerator(
-        num_queries=num_queries, in_channels=48, embed_dims=DIMS,
-        num_heads=4, ffn_dims=64, dropout=0., text_guided=text_guided,
+        num_queries=num_queries,
+        in_channels=48,
+        embed_dims=DIMS,
+        num_heads=4,
+        ffn_dims=64,
+        dropout=0.,
+        text_guided=text_guided,
         **kwargs)
 
 
@@ -30,15 +35,14 @@ def test_last_tokens_max_pool():
     tokens = torch.tensor([[[9., 9.], [1., 5.], [3., 2.]]]).repeat(2, 1, 1)
     mask = torch.tensor([[False] * 3, [False, False, True]])
     # no padding: the last token; padding: max of the last two
-    assert last_tokens_max_pool(tokens, mask).tolist() == [[3., 2.],
-                                                           [3., 5.]]
+    assert last_tokens_max_pool(tokens, mask).tolist() == [[3., 2.], [3., 5.]]
 
 
 def test_text_positions():
     pos = text_positions(3, 6, torch.zeros(1))
     p = torch.arange(3.)
-    expected = torch.stack([p.sin(), p.cos()] + [torch.zeros(3),
-                                                 torch.ones(3)] * 2, 1)
+    expected = torch.stack([p.sin(), p.cos()] +
+                           [torch.zeros(3), torch.ones(3)] * 2, 1)
     assert torch.equal(pos, expected)
 
 
@@ -54,8 +58,9 @@ def test_tqg_queries_depend_on_the_text(text_pool):
     changed[1, 2] = 100.  # padding outside the pool: no effect
     assert torch.allclose(module(changed, mask)[1], queries[1], atol=1e-5)
     changed[1, 4] = 100.  # the last token: pooled by 'official' only
-    assert torch.allclose(module(changed, mask)[1], queries[1],
-                          atol=1e-5) == (text_pool == 'masked_max')
+    assert torch.allclose(
+        module(changed, mask)[1], queries[1], atol=1e-5) == (
+            text_pool == 'masked_max')
     changed[1, 0] = 5.
     assert not torch.allclose(module(changed, mask)[1], queries[1])
 
@@ -73,15 +78,25 @@ def test_tqg_off_returns_the_learned_embedding():
 
 
 def metas(batch=2, img_shape=(64, 96), input_shape=(64, 128)):
-    return [dict(img_shape=img_shape, batch_input_shape=input_shape,
-                 scale_factor=(2., 2.), ori_shape=(32, 48))] * batch
+    return [
+        dict(
+            img_shape=img_shape,
+            batch_input_shape=input_shape,
+            scale_factor=(2., 2.),
+            ori_shape=(32, 48))
+    ] * batch
 
 
 def test_decoder_branch_shapes_and_padding_mask():
     torch.manual_seed(0)
     head = SimVGDecoderBranch(
-        in_channels=48, embed_dims=DIMS, num_layers=3, num_heads=4,
-        ffn_dims=64, dropout=0., num_queries=3).eval()
+        in_channels=48,
+        embed_dims=DIMS,
+        num_layers=3,
+        num_heads=4,
+        ffn_dims=64,
+        dropout=0.,
+        num_queries=3).eval()
     visual = torch.randn(2, 2 * 4, 48)
     # the last of 4 patch columns is padding
     mask = torch.tensor([[False, False, False, True] * 2] * 2)
@@ -95,15 +110,18 @@ def test_decoder_branch_shapes_and_padding_mask():
     cls1, _ = head(visual, (2, 4), queries, mask)
     cls2, _ = head(changed.view(2, 8, 48), (2, 4), queries, mask)
     assert torch.allclose(cls1, cls2, atol=1e-5)
-    cls3, _ = head(changed.view(2, 8, 48), (2, 4), queries,
-                   torch.zeros_like(mask))
+    cls3, _ = head(
+        changed.view(2, 8, 48), (2, 4), queries, torch.zeros_like(mask))
     assert not torch.allclose(cls1, cls3, atol=1e-3)
 
 
 @pytest.mark.parametrize('num_token_mlp_layers', [0, 1, 2])
 def test_token_branch_shapes(num_token_mlp_layers):
-    head = SimVGTokenBranch(in_channels=48, embed_dims=DIMS, num_queries=3,
-                            num_token_mlp_layers=num_token_mlp_layers)
+    head = SimVGTokenBranch(
+        in_channels=48,
+        embed_dims=DIMS,
+        num_queries=3,
+        num_token_mlp_layers=num_token_mlp_layers)
     cls, boxes = head(torch.randn(2, 48), torch.randn(2, 3, DIMS))
     assert cls.shape == (1, 2, 3, 2) and boxes.shape == (1, 2, 3, 4)
 
@@ -117,8 +135,7 @@ def test_token_branch_adds_the_query_before_its_mlp():
     hidden = linear(head.token_proj(token)[:, None] + queries)
     cls, boxes = head(token, queries)
     assert torch.allclose(cls[0], head.fc_cls(hidden), atol=1e-6)
-    assert torch.allclose(boxes[0], head.fc_reg(hidden).sigmoid(),
-                          atol=1e-6)
+    assert torch.allclose(boxes[0], head.fc_reg(hidden).sigmoid(), atol=1e-6)
 
 
 def test_hungarian_set_loss_by_hand():
@@ -127,39 +144,39 @@ def test_hungarian_set_loss_by_hand():
     logits = torch.tensor([[[[0., 1.], [2., 0.]]]])  # (L, B, Q, 2)
     boxes = torch.tensor([[[[.1, .1, .05, .05], [.5, .5, .2, .2]]]])
     # target cxcywh (.5, .5, .4, .4) in a 100 x 200 (h x w) image
-    gt = InstanceData(bboxes=torch.tensor([[60., 30., 140., 70.]]),
-                      labels=torch.tensor([0]))
+    gt = InstanceData(
+        bboxes=torch.tensor([[60., 30., 140., 70.]]), labels=torch.tensor([0]))
     meta = dict(img_shape=(100, 200))
     losses = head.set_losses(logits, boxes, [gt], [meta], prefix='x_')
     ce = torch.nn.functional.cross_entropy
-    expected_cls = (ce(logits[0, 0, 1:], torch.tensor([0]))
-                    + 0.1 * ce(logits[0, 0, :1], torch.tensor([1]))) / 1.1
-    assert losses['x_loss_cls'].item() == pytest.approx(expected_cls.item(),
-                                                        rel=1e-5)
-    assert losses['x_loss_bbox'].item() == pytest.approx(5 * (.2 + .2),
-                                                         rel=1e-5)
+    expected_cls = (ce(logits[0, 0, 1:], torch.tensor([0])) +
+                    0.1 * ce(logits[0, 0, :1], torch.tensor([1]))) / 1.1
+    assert losses['x_loss_cls'].item() == pytest.approx(
+        expected_cls.item(), rel=1e-5)
+    assert losses['x_loss_bbox'].item() == pytest.approx(
+        5 * (.2 + .2), rel=1e-5)
     # predicted box inside the target: GIoU = IoU = .04 / .16
-    assert losses['x_loss_iou'].item() == pytest.approx(2 * (1 - .25),
-                                                        rel=1e-5)
+    assert losses['x_loss_iou'].item() == pytest.approx(
+        2 * (1 - .25), rel=1e-5)
 
 
 def test_no_target_sample_is_all_background():
     head = SimVGTokenBranch(in_channels=8, embed_dims=8, num_queries=2)
     logits = torch.tensor([[[[0., 1.], [2., 0.]]]])
     boxes = torch.rand(1, 1, 2, 4)
-    empty = InstanceData(bboxes=torch.zeros(0, 4),
-                         labels=torch.zeros(0, dtype=torch.long))
-    losses = head.set_losses(logits, boxes, [empty], [dict(img_shape=(8, 8))],
-                             prefix='')
+    empty = InstanceData(
+        bboxes=torch.zeros(0, 4), labels=torch.zeros(0, dtype=torch.long))
+    losses = head.set_losses(
+        logits, boxes, [empty], [dict(img_shape=(8, 8))], prefix='')
     ce = torch.nn.functional.cross_entropy
     # DETR divides by max(positives + 0.1 x negatives, 1)
     expected = 0.1 * ce(logits[0, 0], torch.tensor([1, 1]), reduction='sum')
-    assert losses['loss_cls'].item() == pytest.approx(expected.item(),
-                                                      rel=1e-5)
+    assert losses['loss_cls'].item() == pytest.approx(
+        expected.item(), rel=1e-5)
     assert losses['loss_bbox'].item() == 0
 
 
 def test_sigmoid_classification_is_refused():
     with pytest.raises(ValueError, match='softmax'):
-        SimVGTokenBranch(loss_cls=dict(type='CrossEntropyLoss',
-                                       use_sigmoid=True))
+        SimVGTokenBranch(
+            loss_cls=dict(type='CrossEntropyLoss', use_sigmoid=True))

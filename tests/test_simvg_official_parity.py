@@ -16,10 +16,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
+from utils_cli import load_tool_module
 
 from mmvg.models.heads.simvg_head import SimVGHead
 from mmvg.structures import GroundingFeatures
-from utils_cli import load_tool_module
 
 B, C, D, Q, HEADS, FFN = 2, 12, 16, 3, 8, 32
 H, W, PATCH = 4, 6, 16
@@ -35,7 +35,11 @@ def holder(**children: nn.Module) -> nn.Module:
 class OfficialMLP(nn.Module):
     """``simvg/models/heads/utils.py`` ``MLP``."""
 
-    def __init__(self, input_dim, hidden_dim, output_dim, num_layers,
+    def __init__(self,
+                 input_dim,
+                 hidden_dim,
+                 output_dim,
+                 num_layers,
                  return_intermediate=False):
         super().__init__()
         self.num_layers = num_layers
@@ -94,28 +98,35 @@ class DetrexDecoder(nn.Module):
 
     def __init__(self, num_layers, feedforward_dim, return_intermediate):
         super().__init__()
-        self.layers = nn.ModuleList(holder(
-            attentions=nn.ModuleList(
-                holder(attn=nn.MultiheadAttention(D, HEADS))
-                for _ in range(2)),
-            ffns=nn.ModuleList([holder(layers=nn.Sequential(
-                nn.Sequential(nn.Linear(D, feedforward_dim), nn.ReLU()),
-                nn.Linear(feedforward_dim, D)))]),
-            norms=nn.ModuleList(nn.LayerNorm(D) for _ in range(3)))
+        self.layers = nn.ModuleList(
+            holder(
+                attentions=nn.ModuleList(
+                    holder(attn=nn.MultiheadAttention(D, HEADS))
+                    for _ in range(2)),
+                ffns=nn.ModuleList([
+                    holder(
+                        layers=nn.Sequential(
+                            nn.Sequential(
+                                nn.Linear(D, feedforward_dim), nn.ReLU()),
+                            nn.Linear(feedforward_dim, D)))
+                ]),
+                norms=nn.ModuleList(nn.LayerNorm(D) for _ in range(3)))
             for _ in range(num_layers))
         self.post_norm_layer = nn.LayerNorm(D)
         self.return_intermediate = return_intermediate
 
-    def forward(self, query, key, value, query_pos, key_pos,
-                key_padding_mask):
+    def forward(self, query, key, value, query_pos, key_pos, key_padding_mask):
         intermediate = []
         for layer in self.layers:
             self_attn, cross_attn = (a.attn for a in layer.attentions)
             q = query + query_pos
             query = layer.norms[0](query + self_attn(q, q, query)[0])
-            query = layer.norms[1](query + cross_attn(
-                query + query_pos, key + key_pos, value,
-                key_padding_mask=key_padding_mask)[0])
+            query = layer.norms[1](
+                query + cross_attn(
+                    query + query_pos,
+                    key + key_pos,
+                    value,
+                    key_padding_mask=key_padding_mask)[0])
             query = layer.norms[2](query + layer.ffns[0].layers(query))
             intermediate.append(self.post_norm_layer(query))
         if self.return_intermediate:
@@ -132,8 +143,8 @@ class OfficialHead(nn.Module):
         self.input_text_proj = nn.Linear(C, D)
         self.input_cls_proj = nn.Linear(C, D)
         self.query_embed = nn.Embedding(Q, D)
-        self.mlp = OfficialMLP(D, D, D, num_token_mlp_layers,
-                               return_intermediate=True)
+        self.mlp = OfficialMLP(
+            D, D, D, num_token_mlp_layers, return_intermediate=True)
         self.class_embed_decoder = nn.Linear(D, 2)
         self.bbox_embed_decoder = OfficialMLP(D, D, 4, 3)
         self.class_embed_token = nn.Linear(D, 2)
@@ -151,16 +162,18 @@ class OfficialHead(nn.Module):
         for img_id in range(x_mm.size(0)):
             img_h, img_w, _ = img_metas[img_id]['img_shape']
             img_masks[img_id, :img_h, :img_w] = 0
-        img_masks = F.interpolate(img_masks.unsqueeze(1),
-                                  size=x_mm.size()[-2:]).to(
-                                      torch.bool).squeeze(1)
+        img_masks = F.interpolate(
+            img_masks.unsqueeze(1),
+            size=x_mm.size()[-2:]).to(torch.bool).squeeze(1)
         pos_embed = position_embedding_2d(img_masks, D // 2)
         # text guided query generation
         cls_feat = cls_feat.repeat((1, Q, 1))
-        text_feat_filter = torch.cat(list(map(
-            lambda feat, mask: torch.max(feat[mask, :], dim=0,
-                                         keepdim=True)[0],
-            text_feat, ~text_mask))).unsqueeze(1).repeat(1, Q, 1)
+        text_feat_filter = torch.cat(
+            list(
+                map(
+                    lambda feat, mask: torch.max(
+                        feat[mask, :], dim=0, keepdim=True)[0], text_feat,
+                    ~text_mask))).unsqueeze(1).repeat(1, Q, 1)
         query_embed_input = self.query_embed.weight.unsqueeze(0).repeat(
             x_mm.shape[0], 1, 1).transpose(0, 1)
         target = torch.zeros_like(query_embed_input)
@@ -168,8 +181,11 @@ class OfficialHead(nn.Module):
             text_feat.shape[0], 1, 1).permute(1, 0, 2)
         text_feat_input = text_feat.transpose(0, 1)
         query_embed = self.text_guided_query_generation_transformer(
-            query=target, key=text_feat_input, value=text_feat_input,
-            key_pos=text_pos_embed, query_pos=query_embed_input,
+            query=target,
+            key=text_feat_input,
+            value=text_feat_input,
+            key_pos=text_pos_embed,
+            query_pos=query_embed_input,
             key_padding_mask=text_mask.bool())
         query_embed = query_embed[0].transpose(0, 1) + text_feat_filter + \
             query_embed_input.transpose(0, 1)
@@ -182,8 +198,11 @@ class OfficialHead(nn.Module):
         pos = pos_embed.view(bs, c, -1).permute(2, 0, 1)
         query_pos = query_embed.transpose(0, 1)
         hidden_states = self.transformer.decoder(
-            query=torch.zeros_like(query_pos), key=memory, value=memory,
-            key_pos=pos, query_pos=query_pos,
+            query=torch.zeros_like(query_pos),
+            key=memory,
+            value=memory,
+            key_pos=pos,
+            query_pos=query_pos,
             key_padding_mask=img_masks.view(bs, -1)).transpose(1, 2)
         decoder = (self.class_embed_decoder(hidden_states),
                    self.bbox_embed_decoder(hidden_states).sigmoid())
@@ -201,15 +220,29 @@ def test_converted_head_gives_the_official_outputs(num_token_mlp_layers):
     official = OfficialHead(num_token_mlp_layers).eval()
     state = {f'head.{k}': v for k, v in official.state_dict().items()}
     mmvg_head = SimVGHead(
-        in_channels=C, num_queries=Q,
-        query_generator=dict(type='TextGuidedQueryGenerator', embed_dims=D,
-                             num_layers=2, num_heads=HEADS, ffn_dims=FFN),
-        decoder_branch=dict(type='SimVGDecoderBranch', embed_dims=D,
-                            num_layers=3, num_heads=HEADS, ffn_dims=FFN),
-        token_branch=dict(type='SimVGTokenBranch', embed_dims=D,
-                          num_token_mlp_layers=num_token_mlp_layers)).eval()
+        in_channels=C,
+        num_queries=Q,
+        query_generator=dict(
+            type='TextGuidedQueryGenerator',
+            embed_dims=D,
+            num_layers=2,
+            num_heads=HEADS,
+            ffn_dims=FFN),
+        decoder_branch=dict(
+            type='SimVGDecoderBranch',
+            embed_dims=D,
+            num_layers=3,
+            num_heads=HEADS,
+            ffn_dims=FFN),
+        token_branch=dict(
+            type='SimVGTokenBranch',
+            embed_dims=D,
+            num_token_mlp_layers=num_token_mlp_layers)).eval()
     mmvg_head.load_state_dict(
-        {k[len('bbox_head.'):]: v for k, v in convert(state).items()},
+        {
+            k[len('bbox_head.'):]: v
+            for k, v in convert(state).items()
+        },
         strict=True)
 
     vision = torch.randn(B, 1 + H * W, C)
@@ -217,8 +250,11 @@ def test_converted_head_gives_the_official_outputs(num_token_mlp_layers):
     # BEiT-3 tokens padded to a fixed length; sample 0 fills it
     text_mask = torch.tensor([[0] * 6, [0, 0, 0, 1, 1, 1]])
     # sample 1 is 64 of 96 pixels wide: its last 2 patch columns are padding
-    img_metas = [dict(batch_input_shape=(H * PATCH, W * PATCH),
-                      img_shape=(H * PATCH, w, 3)) for w in (96, 64)]
+    img_metas = [
+        dict(
+            batch_input_shape=(H * PATCH, W * PATCH),
+            img_shape=(H * PATCH, w, 3)) for w in (96, 64)
+    ]
     with torch.no_grad():
         queries, token, decoder = official(
             vision[:, 1:].transpose(1, 2).reshape(B, C, H, W), img_metas,
@@ -226,10 +262,13 @@ def test_converted_head_gives_the_official_outputs(num_token_mlp_layers):
         visual_mask = torch.zeros(B, H, W, dtype=torch.bool)
         visual_mask[1, :, -2:] = True
         feats = GroundingFeatures(
-            visual=vision[:, 1:], visual_hw=(H, W),
+            visual=vision[:, 1:],
+            visual_hw=(H, W),
             visual_mask=visual_mask.flatten(1),
-            input_hw=(H * PATCH, W * PATCH), text=text,
-            text_mask=text_mask.bool(), object_token=vision[:, 0])
+            input_hw=(H * PATCH, W * PATCH),
+            text=text,
+            text_mask=text_mask.bool(),
+            object_token=vision[:, 0])
         ours = mmvg_head(feats, img_metas)
         ours_queries = mmvg_head.query_generator(text, text_mask.bool())
 

@@ -4,9 +4,9 @@ import importlib.util
 import os.path as osp
 
 import pytest
+from utils_cli import ROOT
 
 from mmvg.models.language_models.beit3_tokenizer import BEiT3Tokenizer
-from utils_cli import ROOT
 
 spm = pytest.importorskip('sentencepiece')
 
@@ -42,16 +42,15 @@ def test_one_piece_per_word_and_deterministic(tmp_path):
     other = spm.SentencePieceProcessor(model_file=path_b)
     # same pieces and scores (the file also records its own path)
     assert [(processor.id_to_piece(i), processor.get_score(i))
-            for i in range(processor.get_piece_size())] == [
-                (other.id_to_piece(i), other.get_score(i))
-                for i in range(other.get_piece_size())]
+            for i in range(processor.get_piece_size())
+            ] == [(other.id_to_piece(i), other.get_score(i))
+                  for i in range(other.get_piece_size())]
     ids = processor.encode('the second red circle left of the blue square')
     assert len(ids) == 9 and processor.unk_id() not in ids
     tokenizer = BEiT3Tokenizer(path_a, max_length=12)
     out = tokenizer(['the red circle'])
     pieces = processor.encode('the red circle')
-    assert out['text_ids'][0, :5].tolist() == [0, *[i + 1 for i in pieces],
-                                               2]
+    assert out['text_ids'][0, :5].tolist() == [0, *[i + 1 for i in pieces], 2]
 
 
 def test_cli_and_missing_vocabulary(tmp_path, capsys):

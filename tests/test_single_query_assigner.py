@@ -16,12 +16,12 @@ def make_instances(num_preds: int, num_gts: int, seed: int):
     xy = torch.rand(num_preds, 2, generator=gen) * 60
     preds = InstanceData(
         scores=torch.randn(num_preds, 2, generator=gen),
-        bboxes=torch.cat([xy, xy + 5 + torch.rand(num_preds, 2,
-                                                  generator=gen) * 40], 1))
+        bboxes=torch.cat(
+            [xy, xy + 5 + torch.rand(num_preds, 2, generator=gen) * 40], 1))
     xy = torch.rand(num_gts, 2, generator=gen) * 60
     gts = InstanceData(
-        bboxes=torch.cat([xy, xy + 5 + torch.rand(num_gts, 2,
-                                                  generator=gen) * 40], 1),
+        bboxes=torch.cat(
+            [xy, xy + 5 + torch.rand(num_gts, 2, generator=gen) * 40], 1),
         labels=torch.zeros(num_gts, dtype=torch.long))
     return preds, gts
 
@@ -31,8 +31,10 @@ def make_instances(num_preds: int, num_gts: int, seed: int):
 def test_same_assignment_as_hungarian(num_preds, num_gts):
     fast = TASK_UTILS.build(TRAIN_CFG['assigner'])
     assert type(fast).__name__ == 'SingleQueryHungarianAssigner'
-    reference = HungarianAssigner(
-        **{k: v for k, v in TRAIN_CFG['assigner'].items() if k != 'type'})
+    reference = HungarianAssigner(**{
+        k: v
+        for k, v in TRAIN_CFG['assigner'].items() if k != 'type'
+    })
     meta = dict(img_shape=(128, 128))
     for seed in range(5):
         preds, gts = make_instances(num_preds, num_gts, seed)
@@ -53,8 +55,9 @@ def test_one_to_one_skips_the_costs(monkeypatch):
 
     monkeypatch.setattr(fast, 'match_costs', [fail])
     preds, gts = make_instances(1, 1, 0)
-    assert fast.assign(preds, gts, img_meta=dict(img_shape=(128, 128))
-                       ).gt_inds.tolist() == [1]
+    assert fast.assign(
+        preds, gts,
+        img_meta=dict(img_shape=(128, 128))).gt_inds.tolist() == [1]
     with pytest.raises(AssertionError, match='costs computed'):
-        fast.assign(*make_instances(2, 1, 0),
-                    img_meta=dict(img_shape=(128, 128)))
+        fast.assign(
+            *make_instances(2, 1, 0), img_meta=dict(img_shape=(128, 128)))

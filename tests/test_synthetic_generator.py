@@ -22,8 +22,10 @@ from mmvg.datasets.synthetic.scene import polygon_bbox
 SIZE = 64
 NUM_IMAGES = 20
 SPLITS = {'train', 'val', 'testA', 'testB'}
-REF_KEYS = {'ref_id', 'ann_id', 'image_id', 'split', 'sentences', 'sent_ids',
-            'category_id', 'file_name'}
+REF_KEYS = {
+    'ref_id', 'ann_id', 'image_id', 'split', 'sentences', 'sent_ids',
+    'category_id', 'file_name'
+}
 SENT_KEYS = {'sent_id', 'sent', 'raw', 'tokens', 'kind'}
 
 
@@ -136,8 +138,8 @@ def test_files_in_original_formats(dataset):
         assert isinstance(gref['ann_id'], list)
         assert gref['no_target'] == (gref['ann_id'] == [-1])
         if not gref['no_target']:
-            assert [coco.anns[i]['category_id'] for i in gref['ann_id']
-                    ] == gref['category_id']
+            assert [coco.anns[i]['category_id']
+                    for i in gref['ann_id']] == gref['category_id']
         else:
             assert gref['category_id'] == [-1]
 
@@ -148,7 +150,11 @@ def test_one_split_per_image(dataset):
         assert split_of.setdefault(ref['image_id'], ref['split']) == \
             ref['split']
     assert dataset['counts']['images'] == {
-        'train': 16, 'val': 2, 'testA': 1, 'testB': 1}
+        'train': 16,
+        'val': 2,
+        'testA': 1,
+        'testB': 1
+    }
 
 
 def test_boxes_and_masks_match_polygons(dataset):
@@ -162,9 +168,10 @@ def test_boxes_and_masks_match_polygons(dataset):
             xs = ann['segmentation'][0][0::2]
             ys = ann['segmentation'][0][1::2]
             assert len(xs) >= 3
-            np.testing.assert_allclose([x, y, x + bw, y + bh],
-                                       [min(xs), min(ys), max(xs), max(ys)],
-                                       atol=1e-6)
+            np.testing.assert_allclose(
+                [x, y, x + bw, y + bh],
+                [min(xs), min(ys), max(xs), max(ys)],
+                atol=1e-6)
             assert 0 <= x and 0 <= y and x + bw <= w and y + bh <= h
             mask = coco.annToMask(ann).astype(bool)
             assert mask.sum() == ann['area']
@@ -188,18 +195,21 @@ def test_rec_expressions_select_exactly_their_target(dataset):
                 assert resolve(expr, scene) == (target, ), (text, flip)
                 # each singular description is needed: alone, it is ambiguous
                 if expr.kind != 'attribute':
-                    assert len(resolve(Expression(expr.desc, plural=True),
-                                       scene)) >= 2, text
+                    assert len(
+                        resolve(Expression(expr.desc, plural=True),
+                                scene)) >= 2, text
 
 
 def test_rec_kinds_are_balanced(dataset):
     kinds = [r['sentences'][0]['kind'] for r in dataset['refs']]
-    assert len(set(s['kind'] for r in dataset['refs']
-                   for s in r['sentences'])) == 3
+    assert len(
+        set(s['kind'] for r in dataset['refs'] for s in r['sentences'])) == 3
     for kind in ('attribute', 'spatial', 'relational'):
         assert kinds.count(kind) >= 0.25 * len(kinds), kinds
     assert dataset['counts']['rec']['kinds'] == {
-        k: kinds.count(k) for k in set(kinds)}
+        k: kinds.count(k)
+        for k in set(kinds)
+    }
 
 
 def test_grefs_select_their_targets(dataset):
@@ -211,8 +221,10 @@ def test_grefs_select_their_targets(dataset):
             ann_ids.index(i) for i in gref['ann_id'])
         for sent in gref['sentences']:
             assert resolve(parse_expression(sent['sent']), scene) == want
-            assert sent['kind'] == {0: 'no_target', 1: 'single'}.get(
-                len(want), 'multi')
+            assert sent['kind'] == {
+                0: 'no_target',
+                1: 'single'
+            }.get(len(want), 'multi')
             kinds.add(sent['kind'])
     assert kinds == {'single', 'multi', 'no_target'}
 
@@ -225,13 +237,16 @@ def test_same_seed_same_bytes_other_seed_other_data(dataset, tmp_path):
         names = sorted(os.listdir(osp.join(dataset['root'], sub)))
         assert names == sorted(os.listdir(osp.join(again, sub)))
         match, mismatch, errors = filecmp.cmpfiles(
-            osp.join(dataset['root'], sub), osp.join(again, sub), names,
+            osp.join(dataset['root'], sub),
+            osp.join(again, sub),
+            names,
             shallow=False)
         assert not mismatch and not errors
     for name in ('instances.json', 'refs(unc).p', 'grefs(unc).json'):
         assert not filecmp.cmp(
             osp.join(dataset['root'], 'synthetic', name),
-            osp.join(other, 'synthetic', name), shallow=False)
+            osp.join(other, 'synthetic', name),
+            shallow=False)
 
 
 def test_vocab_covers_every_sentence(dataset):
@@ -244,8 +259,9 @@ def test_vocab_covers_every_sentence(dataset):
     # transformers 5 ignores ``vocab_file=``; ``vocab=`` loads the file
     tokenizer = BertTokenizer(vocab=path)
     assert len(tokenizer) == len(lines)
-    sentences = [s for r in dataset['refs'] + dataset['grefs']
-                 for s in r['sentences']]
+    sentences = [
+        s for r in dataset['refs'] + dataset['grefs'] for s in r['sentences']
+    ]
     for sent in sentences:
         for text in (sent['sent'], sent['raw']):
             ids = tokenizer(text)['input_ids']
@@ -268,11 +284,13 @@ def _expressions():
     yield Expression(Desc(size='big'), Ordinal('middle'))
     for name in ('left', 'right', 'above', 'below'):
         yield Expression(square, relation=Relation(name, (red, )))
-        yield Expression(square, relation=Relation(name, (red, )),
-                         plural=True)
+        yield Expression(square, relation=Relation(name, (red, )), plural=True)
     yield Expression(Desc(), relation=Relation('between', (red, blue)))
-    yield Expression(square, relation=Relation('between', (blue, red)),
-                     plural=True, count=2)
+    yield Expression(
+        square,
+        relation=Relation('between', (blue, red)),
+        plural=True,
+        count=2)
 
 
 def test_every_wording_reads_back_and_is_in_vocabulary():
@@ -306,11 +324,11 @@ def test_resolve_semantics():
     scene = _row_scene([5.0, 40.0, 80.0])  # three red circles in a row
     circle = Desc(shape='circle')
     assert resolve(Expression(circle), scene) is None  # ambiguous
-    assert resolve(Expression(circle, plural=True, count=3), scene) == (0, 1,
-                                                                        2)
+    assert resolve(Expression(circle, plural=True, count=3),
+                   scene) == (0, 1, 2)
     assert resolve(Expression(circle, plural=True, count=2), scene) is None
-    assert resolve(Expression(circle, Ordinal('left', 0, True)), scene) == (
-        0, )
+    assert resolve(Expression(circle, Ordinal('left', 0, True)),
+                   scene) == (0, )
     assert resolve(Expression(circle, Ordinal('middle')), scene) == (1, )
     assert resolve(Expression(circle, Ordinal('right', 1)), scene) == (1, )
     assert resolve(Expression(Desc(color='blue')), scene) == ()  # no target

@@ -5,9 +5,9 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from mmcv.transforms.utils import cache_random_params
 from mmdet.datasets.transforms import LoadAnnotations, PhotoMetricDistortion
 from mmdet.structures import DetDataSample
-from mmcv.transforms.utils import cache_random_params
 from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 
@@ -36,12 +36,21 @@ def rect_polygon(box):
 def data_info(boxes=BOXES, text='the left circle', **extra) -> dict:
     """A data_list entry as the datasets produce it."""
     info = dict(
-        img_path='images/0001.jpg', img_id=1, ref_id=11, sent_id=111,
-        text=text, height=H, width=W, dataset_name='synthetic',
+        img_path='images/0001.jpg',
+        img_id=1,
+        ref_id=11,
+        sent_id=111,
+        text=text,
+        height=H,
+        width=W,
+        dataset_name='synthetic',
         no_target=not boxes,
         instances=[
-            dict(bbox=list(b), bbox_label=0, ignore_flag=0,
-                 mask=rect_polygon(b)) for b in boxes
+            dict(
+                bbox=list(b),
+                bbox_label=0,
+                ignore_flag=0,
+                mask=rect_polygon(b)) for b in boxes
         ])
     info.update(extra)
     return info
@@ -136,8 +145,11 @@ def test_check_expression_max_words():
 
 def test_pack_fields():
     results = loaded(expr_kind='relation')
-    results.update(scale_factor=(1., 1.), flip=False, flip_direction=None,
-                   pad_shape=(H, W))
+    results.update(
+        scale_factor=(1., 1.),
+        flip=False,
+        flip_direction=None,
+        pad_shape=(H, W))
     packed = PackGroundingInputs()(results)
 
     assert packed['inputs'].shape == (3, H, W)
@@ -235,8 +247,8 @@ def test_photometric_keeps_hue_and_channel_order():
     swapped = 0
     for seed in range(40):
         np.random.seed(seed)
-        img = PhotoMetricDistortion(hue_delta=0, brightness_delta=0)(
-            dict(img=red.copy()))['img']
+        img = PhotoMetricDistortion(
+            hue_delta=0, brightness_delta=0)(dict(img=red.copy()))['img']
         swapped += int((img.argmax(-1) != 2).any())
     assert swapped > 0
 

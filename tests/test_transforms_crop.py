@@ -25,11 +25,20 @@ def random_sample(rng: np.random.RandomState, num_targets: int,
         x1, y1 = rng.uniform(0, W - 4), rng.uniform(0, H - 4)
         x2, y2 = rng.uniform(x1 + 2, W), rng.uniform(y1 + 2, H)
         instances.append(
-            dict(bbox=[x1, y1, x2, y2], bbox_label=0, ignore_flag=0,
-                 mask=[[x1, y1, x2, y1, x2, y2, x1, y2]]))
+            dict(
+                bbox=[x1, y1, x2, y2],
+                bbox_label=0,
+                ignore_flag=0,
+                mask=[[x1, y1, x2, y1, x2, y2, x1, y2]]))
     img = coordinate_image()
-    results = dict(img=img, img_shape=(H, W), ori_shape=(H, W), height=H,
-                   width=W, instances=instances, text='the left one')
+    results = dict(
+        img=img,
+        img_shape=(H, W),
+        ori_shape=(H, W),
+        height=H,
+        width=W,
+        instances=instances,
+        text='the left one')
     return LoadAnnotations(with_mask=True, poly2mask=poly2mask)(results)
 
 
@@ -63,22 +72,21 @@ def test_crop_keeps_every_target(poly2mask, crop_size):
         x1, y1 = int(out['img'][0, 0, 0]), int(out['img'][0, 0, 1])
         img_h, img_w = out['img'].shape[:2]
         np.testing.assert_array_equal(
-            out['img'], coordinate_image()[y1:y1 + img_h, x1:x1 + img_w])
+            out['img'],
+            coordinate_image()[y1:y1 + img_h, x1:x1 + img_w])
         # no smaller than asked (unless the image is), big enough otherwise
         assert img_w >= min(crop_size[0], W) and img_h >= min(crop_size[1], H)
         # boxes and masks move with the window, unchanged otherwise
-        np.testing.assert_allclose(out['gt_bboxes'].numpy(),
-                                   boxes - [x1, y1, x1, y1], atol=1e-4)
-        np.testing.assert_allclose(out['homography_matrix'][:2, 2],
-                                   [-x1, -y1])
+        np.testing.assert_allclose(
+            out['gt_bboxes'].numpy(), boxes - [x1, y1, x1, y1], atol=1e-4)
+        np.testing.assert_allclose(out['homography_matrix'][:2, 2], [-x1, -y1])
         if isinstance(out['gt_masks'], BitmapMasks):
             np.testing.assert_array_equal(
-                out['gt_masks'].masks,
-                bitmaps[:, y1:y1 + img_h, x1:x1 + img_w])
+                out['gt_masks'].masks, bitmaps[:, y1:y1 + img_h,
+                                               x1:x1 + img_w])
         else:
             assert isinstance(out['gt_masks'], PolygonMasks)
-            np.testing.assert_allclose(out['gt_masks'].areas, areas,
-                                       rtol=1e-4)
+            np.testing.assert_allclose(out['gt_masks'].areas, areas, rtol=1e-4)
 
 
 def test_crop_is_random_and_sized():
@@ -103,12 +111,13 @@ def test_crop_no_target_sample():
 
 
 def test_crop_grows_to_hold_large_targets():
-    results = dict(img=coordinate_image(),
-                   gt_bboxes=HorizontalBoxes([[3.5, 4.2, 50.1, 40.0]]))
+    results = dict(
+        img=coordinate_image(),
+        gt_bboxes=HorizontalBoxes([[3.5, 4.2, 50.1, 40.0]]))
     out = RandomCropKeepTargets((10, 10))(results)
     assert out['img'].shape[:2] == (36, 48)  # floor/ceil of the box span
-    np.testing.assert_allclose(out['gt_bboxes'].numpy(),
-                               [[0.5, 0.2, 47.1, 36.0]], atol=1e-5)
+    np.testing.assert_allclose(
+        out['gt_bboxes'].numpy(), [[0.5, 0.2, 47.1, 36.0]], atol=1e-5)
 
 
 def test_crop_rejects_bad_size():

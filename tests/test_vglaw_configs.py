@@ -4,15 +4,17 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
+from test_configs import apply_overrides
+from utils_cli import ROOT
 
 import mmvg.models.grounders.vglaw  # noqa: F401
 import mmvg.models.heads.law_head  # noqa: F401
 from mmvg.registry import MODELS
-from test_configs import apply_overrides
-from utils_cli import ROOT
 
-PAPER = [f'configs/vglaw/vglaw_vitb_448_90e_{name}.py' for name in
-         ('refcoco', 'refcoco_plus', 'refcocog_umd', 'referitgame')]
+PAPER = [
+    f'configs/vglaw/vglaw_vitb_448_90e_{name}.py'
+    for name in ('refcoco', 'refcoco_plus', 'refcocog_umd', 'referitgame')
+]
 
 
 def load(config):
@@ -31,13 +33,14 @@ def test_paper_setting(config):
     assert (backbone.window_size, tuple(backbone.global_attn_indexes),
             backbone.rel_pos_grid) == (14, (2, 5, 8, 11), 64)
     assert backbone.reduction == 16 and not backbone.with_cls_token
-    assert (cfg.model.text_encoder.name_or_path, cfg.model.text_encoder.
-            num_layers, cfg.model.text_encoder.max_length) == (
-                'bert-base-uncased', 6, 40)
+    assert (cfg.model.text_encoder.name_or_path,
+            cfg.model.text_encoder.num_layers,
+            cfg.model.text_encoder.max_length) == ('bert-base-uncased', 6, 40)
     assert head.with_rec and head.with_res and head.mask_thr == 0.35
-    assert [head[k].loss_weight for k in ('loss_bbox', 'loss_iou',
-                                          'loss_mask', 'loss_dice')] == [
-                                              1.0, 1.0, 4.0, 4.0]
+    assert [
+        head[k].loss_weight
+        for k in ('loss_bbox', 'loss_iou', 'loss_mask', 'loss_dice')
+    ] == [1.0, 1.0, 4.0, 4.0]
     assert cfg.model.data_preprocessor.pad_mask
     train = cfg.train_dataloader.dataset.pipeline
     assert 'GroundingRandomFlip' in types(train)
@@ -56,12 +59,17 @@ def test_paper_setting(config):
 
 
 def test_each_dataset_reads_its_files():
-    files = {load(c).test_dataloader.dataset.split_file: load(
-        c).test_dataloader.dataset.split for c in PAPER}
-    assert files == {'refcoco/refs(unc).p': 'testA',
-                     'refcoco+/refs(unc).p': 'testA',
-                     'refcocog/refs(umd).p': 'test',
-                     'refclef/refs(berkeley).p': 'test'}
+    files = {
+        load(c).test_dataloader.dataset.split_file:
+        load(c).test_dataloader.dataset.split
+        for c in PAPER
+    }
+    assert files == {
+        'refcoco/refs(unc).p': 'testA',
+        'refcoco+/refs(unc).p': 'testA',
+        'refcocog/refs(umd).p': 'test',
+        'refclef/refs(berkeley).p': 'test'
+    }
 
 
 def test_backbones_train_at_4e_5_the_rest_at_4e_4(vocab_file):
@@ -78,11 +86,15 @@ def test_backbones_train_at_4e_5_the_rest_at_4e_4(vocab_file):
             lr_of[names[id(param)]] = group['lr']
     part_lrs = {}
     for name, lr in lr_of.items():
-        part = ('backbone.law' if name.startswith('backbone.law.') else
-                name.split('.')[0])
+        part = ('backbone.law'
+                if name.startswith('backbone.law.') else name.split('.')[0])
         part_lrs.setdefault(part, set()).add(lr)
-    assert part_lrs == {'backbone': {4e-5}, 'text_encoder': {4e-5},
-                        'backbone.law': {4e-4}, 'bbox_head': {4e-4}}
+    assert part_lrs == {
+        'backbone': {4e-5},
+        'text_encoder': {4e-5},
+        'backbone.law': {4e-4},
+        'bbox_head': {4e-4}
+    }
 
 
 def test_synthetic_task_switches():

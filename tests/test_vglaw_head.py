@@ -16,19 +16,28 @@ C, D_L, INPUT = 16, 8, 64
 
 
 def build_head(**kwargs):
-    return VGLAWHead(in_channels=C, lang_dims=D_L, pool_dims=8,
-                     norm_cfg=dict(type='GN', num_groups=4), **kwargs)
+    return VGLAWHead(
+        in_channels=C,
+        lang_dims=D_L,
+        pool_dims=8,
+        norm_cfg=dict(type='GN', num_groups=4),
+        **kwargs)
 
 
 def make_samples(num=2, img_shape=(64, 48), scale=2.0, with_masks=True):
     """Samples resized by ``scale``, padded to 64x64, target mask a block."""
     samples = []
     for i in range(num):
-        sample = DetDataSample(metainfo=dict(
-            img_shape=img_shape, batch_input_shape=(INPUT, INPUT),
-            ori_shape=(int(img_shape[0] / scale), int(img_shape[1] / scale)),
-            scale_factor=(scale, scale), ref_id=i, sent_id=i,
-            img_path=f'img{i}.jpg'))
+        sample = DetDataSample(
+            metainfo=dict(
+                img_shape=img_shape,
+                batch_input_shape=(INPUT, INPUT),
+                ori_shape=(int(img_shape[0] / scale),
+                           int(img_shape[1] / scale)),
+                scale_factor=(scale, scale),
+                ref_id=i,
+                sent_id=i,
+                img_path=f'img{i}.jpg'))
         sample.gt_instances = InstanceData(
             bboxes=HorizontalBoxes(torch.tensor([[4. + i, 8., 20., 30.]])),
             labels=torch.zeros(1, dtype=torch.long))
@@ -48,8 +57,11 @@ def make_feats(num=2, grid=4, visual=None):
     if visual is None:
         visual = torch.randn(num, grid * grid, C, requires_grad=True)
     return GroundingFeatures(
-        visual=visual, visual_hw=(grid, grid), visual_mask=mask.flatten(1),
-        input_hw=(INPUT, INPUT), sentence=torch.randn(num, D_L))
+        visual=visual,
+        visual_hw=(grid, grid),
+        visual_mask=mask.flatten(1),
+        input_hw=(INPUT, INPUT),
+        sentence=torch.randn(num, D_L))
 
 
 @pytest.mark.parametrize('with_rec,with_res,keys', [
@@ -102,18 +114,19 @@ def test_pooling_ignores_padding_cells():
 
 @pytest.mark.parametrize('stride,layers', [(4, 0), (8, 1), (16, 2)])
 def test_mask_decoder_reaches_stride_4(stride, layers):
-    decoder = LanguageMaskDecoder(C, D_L, in_stride=stride,
-                                  norm_cfg=dict(type='GN', num_groups=4))
+    decoder = LanguageMaskDecoder(
+        C, D_L, in_stride=stride, norm_cfg=dict(type='GN', num_groups=4))
     grid = INPUT // stride
     logits = decoder(torch.randn(2, C, grid, grid), torch.randn(2, D_L))
     assert logits.shape == (2, INPUT // 4, INPUT // 4)
-    assert sum(isinstance(m, torch.nn.ConvTranspose2d)
-               for m in decoder.modules()) == layers
+    assert sum(
+        isinstance(m, torch.nn.ConvTranspose2d)
+        for m in decoder.modules()) == layers
 
 
 def test_mask_decoder_projects_with_the_language_feature():
-    decoder = LanguageMaskDecoder(C, D_L, in_stride=8,
-                                  norm_cfg=dict(type='GN', num_groups=4))
+    decoder = LanguageMaskDecoder(
+        C, D_L, in_stride=8, norm_cfg=dict(type='GN', num_groups=4))
     visual, lang = torch.randn(1, C, 4, 4), torch.randn(1, D_L)
     expected = torch.einsum('bchw,bc->bhw', decoder.upsample(visual), lang)
     torch.testing.assert_close(decoder(visual, lang), expected)
@@ -130,8 +143,8 @@ def test_mask_loss_prefers_the_target():
     samples = make_samples()
     target = head.gt_masks(samples, torch.zeros(2, INPUT, INPUT))
     assert target.shape == (2, INPUT, INPUT)
-    assert target[0, 8:30, 4:20].eq(1).all() and target.sum() == (
-        22 * 16 + 22 * 15)
+    assert target[0, 8:30,
+                  4:20].eq(1).all() and target.sum() == (22 * 16 + 22 * 15)
 
     def losses_for(logits):
         head.forward = lambda feats: dict(mask_logits=logits)
@@ -198,8 +211,9 @@ def test_res_only_box_is_the_mask_bounding_box():
 
 def test_pooling_auxiliary_loss_targets_the_centre_cell():
     """loss_lap = -log(weight of the cell holding the target centre)."""
-    head = build_head(with_res=False, loss_lap=dict(
-        type='CrossEntropyLoss', loss_weight=1.0))
+    head = build_head(
+        with_res=False,
+        loss_lap=dict(type='CrossEntropyLoss', loss_weight=1.0))
     feats = make_feats()
     losses = head.loss(feats, make_samples())
     weights = head(feats)['lap_weights'].flatten(1)
@@ -213,8 +227,10 @@ def test_pooling_auxiliary_loss_targets_the_centre_cell():
 
 def test_top_cell_readout_trains_the_target_cell_and_predicts_the_top():
     torch.manual_seed(0)
-    head = build_head(with_res=False, box_readout='top_cell',
-                      loss_lap=dict(type='CrossEntropyLoss'))
+    head = build_head(
+        with_res=False,
+        box_readout='top_cell',
+        loss_lap=dict(type='CrossEntropyLoss'))
     feats = make_feats()
     outputs = head(feats)
     cells = outputs['cell_boxes']
@@ -246,8 +262,8 @@ def test_position_encoding_tells_cells_apart():
     torch.manual_seed(0)
     feats = make_feats(visual=torch.ones(2, 16, C))
     plain = build_head(with_res=False)(feats)['lap_weights']
-    assert torch.allclose(plain[:, :, :3], torch.full_like(plain[:, :, :3],
-                                                           1 / 12))
+    assert torch.allclose(plain[:, :, :3],
+                          torch.full_like(plain[:, :, :3], 1 / 12))
     head = build_head(with_position=True)
     outputs = head(feats)
     weights = outputs['lap_weights']
@@ -258,5 +274,6 @@ def test_position_encoding_tells_cells_apart():
         outputs['mask_logits'],
         torch.nn.functional.interpolate(
             head.mask_decoder(expected, feats.sentence)[:, None],
-            size=(INPUT, INPUT), mode='bilinear',
+            size=(INPUT, INPUT),
+            mode='bilinear',
             align_corners=False)[:, 0])

@@ -27,13 +27,17 @@ def red_pixels(image: np.ndarray) -> int:
 def test_draws_top_prediction_even_below_threshold(tmp_path):
     vis = GroundingVisualizer(name='vis-low', min_size=64)
     image = np.zeros((64, 64, 3), dtype=np.uint8)
-    vis.add_datasample('a', image, sample_with([0.1, 0.05]),
-                       pred_score_thr=0.3, out_file=str(tmp_path / 'a.jpg'))
+    vis.add_datasample(
+        'a',
+        image,
+        sample_with([0.1, 0.05]),
+        pred_score_thr=0.3,
+        out_file=str(tmp_path / 'a.jpg'))
     drawn = vis.get_image()
     assert drawn.shape == (64, 64, 3)
-    assert red_pixels(drawn[28:62, 28:62]) > 0      # the top box
-    assert red_pixels(drawn[38:62, 3:17]) == 0      # the low one is skipped
-    assert (drawn[..., 1] > 150).any()              # green target
+    assert red_pixels(drawn[28:62, 28:62]) > 0  # the top box
+    assert red_pixels(drawn[38:62, 3:17]) == 0  # the low one is skipped
+    assert (drawn[..., 1] > 150).any()  # green target
     assert (tmp_path / 'a.jpg').exists()
 
 
@@ -48,4 +52,4 @@ def test_upscales_small_images_and_writes_text():
     plain.add_datasample('c', image, sample)
     # the caption box darkens the top-left corner
     assert vis.get_image()[2:8, 2:40].mean() < plain.get_image()[2:8,
-                                                                  2:40].mean()
+                                                                 2:40].mean()

@@ -3,7 +3,7 @@ import re
 
 import pytest
 import torch
-from transformers import ViTConfig, ViTModel, VitDetConfig, VitDetModel
+from transformers import ViTConfig, VitDetConfig, VitDetModel, ViTModel
 
 from mmvg.models.backbones.vit import VisionTransformer
 from mmvg.registry import MODELS

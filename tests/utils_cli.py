@@ -15,10 +15,14 @@ def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
     """Run ``args`` from the project root; fail with its output on error."""
     # tools must import this checkout's mmvg, whatever is installed
     path = os.pathsep.join(filter(None, [ROOT, os.environ.get('PYTHONPATH')]))
-    full_env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=path,
-                    **(env or {}))
+    full_env = dict(
+        os.environ, OMP_NUM_THREADS='1', PYTHONPATH=path, **(env or {}))
     proc = subprocess.run(
-        args, cwd=ROOT, env=full_env, capture_output=True, text=True,
+        args,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
         timeout=timeout)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-6000:]
@@ -43,8 +47,8 @@ def python_tool(script: str, *args: str, **kwargs) -> str:
 def json_log_records(work_dir: str) -> List[dict]:
     """All records of the mmengine json logs under ``work_dir``."""
     records = []
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                          'scalars.json'))):
+    for path in sorted(
+            glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
         with open(path) as f:
             records += [json.loads(line) for line in f if line.strip()]
     return records

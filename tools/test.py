@@ -14,10 +14,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        '--out', help='dump predictions to this JSON file (one record per '
+        '--out',
+        help='dump predictions to this JSON file (one record per '
         'sample, original-image pixels)')
     parser.add_argument(
-        '--show-dir', help='save pictures of predictions in '
+        '--show-dir',
+        help='save pictures of predictions in '
         'work_dir/timestamp/show_dir')
     parser.add_argument('--show', action='store_true', help='show pictures')
     parser.add_argument('--wait-time', type=float, default=2, help='seconds')
@@ -54,7 +56,8 @@ def main() -> None:
         if isinstance(evaluator, (dict, ConfigDict)):
             evaluator = [evaluator]
         cfg.test_evaluator = list(evaluator) + [
-            dict(type='DumpGroundingPredictions', out_file_path=args.out)]
+            dict(type='DumpGroundingPredictions', out_file_path=args.out)
+        ]
     setup_cpu_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
     runner.test()

@@ -14,15 +14,20 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a grounder')
     parser.add_argument('config', help='train config file path')
     parser.add_argument(
-        '--amp', action='store_true',
+        '--amp',
+        action='store_true',
         help='mixed precision: fp16 with loss scaling on CUDA, bfloat16 '
         'autocast on CPU')
     parser.add_argument(
-        '--auto-scale-lr', action='store_true',
+        '--auto-scale-lr',
+        action='store_true',
         help='scale the lr by (total batch size / auto_scale_lr.'
         'base_batch_size)')
     parser.add_argument(
-        '--resume', nargs='?', type=str, const='auto',
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
         help='resume from the given checkpoint, or without a value from the '
         'latest checkpoint in the work dir')
     add_common_args(parser)

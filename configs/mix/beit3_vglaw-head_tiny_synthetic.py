@@ -13,8 +13,7 @@ model = dict(
     adapters=[dict(type='PooledVectors', sentence='text_first')],
     bbox_head={{_base_.vglaw_tiny_head_swap}})
 
-train_dataloader = dict(
-    dataset=dict(pipeline={{_base_.mask_train_pipeline}}))
+train_dataloader = dict(dataset=dict(pipeline={{_base_.mask_train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.mask_test_pipeline}}))
 test_dataloader = val_dataloader
 

@@ -26,8 +26,7 @@ model = dict(
     backbone=dict(
         type='BEiT3',
         arch=dict(
-            embed_dims=embed_dims, num_layers=4, num_heads=4,
-            mlp_ratio=2.),
+            embed_dims=embed_dims, num_layers=4, num_heads=4, mlp_ratio=2.),
         img_size=128,
         patch_size=16,
         vocab_size=64,

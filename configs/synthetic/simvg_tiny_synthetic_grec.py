@@ -4,8 +4,7 @@ _base_ = './simvg_tiny_synthetic.py'
 
 model = dict(bbox_head=dict(num_queries=10))
 
-_grefs = dict(
-    type='GRefCOCODataset', split_file='synthetic/grefs(unc).json')
+_grefs = dict(type='GRefCOCODataset', split_file='synthetic/grefs(unc).json')
 train_dataloader = dict(dataset=_grefs)
 val_dataloader = dict(dataset=_grefs)
 test_dataloader = dict(dataset=_grefs)

@@ -3,8 +3,7 @@
 # model this small learn from scratch.
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
-    '../_base_/schedules/synthetic_4e_adamw.py',
-    '../_base_/default_runtime.py'
+    '../_base_/schedules/synthetic_4e_adamw.py', '../_base_/default_runtime.py'
 ]
 
 embed_dims = 128

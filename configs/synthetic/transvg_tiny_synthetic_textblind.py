@@ -7,14 +7,15 @@ train_pipeline = [
     dict(type='LoadGroundingImage'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
+    # the base's flip, so that only the expressions differ
+    dict(type='GroundingRandomFlip', prob=0.5),
     blind,
     dict(type='PackGroundingInputs')
 ]
 test_pipeline = [
     dict(type='LoadGroundingImage'),
     dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    blind,
+    dict(type='LoadAnnotations', with_bbox=True), blind,
     dict(type='PackGroundingInputs')
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

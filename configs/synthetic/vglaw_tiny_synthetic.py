@@ -53,8 +53,7 @@ model = dict(
         max_length=max_length),
     bbox_head={{_base_.vglaw_tiny_head}})
 
-train_dataloader = dict(
-    dataset=dict(pipeline={{_base_.mask_train_pipeline}}))
+train_dataloader = dict(dataset=dict(pipeline={{_base_.mask_train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.mask_test_pipeline}}))
 test_dataloader = val_dataloader
 

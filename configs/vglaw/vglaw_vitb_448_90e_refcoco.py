@@ -2,10 +2,7 @@
 # RefCOCO (UNC). Paper schedule: AdamW, lr 4e-5 for both backbones and 4e-4
 # for the rest, weight decay 1e-4, batch 256 (8 GPUs x 32), 90 epochs, lr
 # x0.1 at epochs 10 and 60, horizontal flip. See README.md.
-_base_ = [
-    '../_base_/datasets/refcoco.py',
-    '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/datasets/refcoco.py', '../_base_/default_runtime.py']
 
 img_scale = (448, 448)
 embed_dims = 768
@@ -63,8 +60,9 @@ model = dict(
 
 train_pipeline = [
     dict(type='LoadGroundingImage', backend_args={{_base_.backend_args}}),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
-         poly2mask=True),
+    dict(
+        type='LoadAnnotations', with_bbox=True, with_mask=True,
+        poly2mask=True),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     # flips image, boxes, masks and swaps 'left' / 'right' in the expression
     dict(type='GroundingRandomFlip', prob=0.5),
@@ -76,12 +74,12 @@ test_pipeline = [
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     dict(type='Pad', size=img_scale),
     # after Resize/Pad: targets stay in original-image pixels for metrics
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
-         poly2mask=True),
+    dict(
+        type='LoadAnnotations', with_bbox=True, with_mask=True,
+        poly2mask=True),
     dict(type='PackGroundingInputs')
 ]
-train_dataloader = dict(
-    batch_size=32, dataset=dict(pipeline=train_pipeline))
+train_dataloader = dict(batch_size=32, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=32, dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(batch_size=32, dataset=dict(pipeline=test_pipeline))
 

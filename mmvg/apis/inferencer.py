@@ -37,8 +37,10 @@ class GroundingInferencer:
         if checkpoint is not None:
             load_checkpoint(self.model, checkpoint, map_location='cpu')
         self.model.to(device).eval()
-        steps = [step for step in cfg.test_dataloader.dataset.pipeline
-                 if step['type'] != 'LoadAnnotations']
+        steps = [
+            step for step in cfg.test_dataloader.dataset.pipeline
+            if step['type'] != 'LoadAnnotations'
+        ]
         self.pipeline = Compose(steps)
         self.array_pipeline = Compose(
             [dict(type='mmdet.LoadImageFromNDArray')] + steps[1:])
@@ -66,8 +68,10 @@ class GroundingInferencer:
         if len(images) != len(texts):
             raise ValueError(f'{len(images)} images but {len(texts)} '
                              'expressions.')
-        packed = [self._pack(i, image, text)
-                  for i, (image, text) in enumerate(zip(images, texts))]
+        packed = [
+            self._pack(i, image, text)
+            for i, (image, text) in enumerate(zip(images, texts))
+        ]
         results = []
         for start in range(0, len(packed), batch_size):
             batch = pseudo_collate(packed[start:start + batch_size])

@@ -42,13 +42,15 @@ class GroundingVisualizer(DetLocalVisualizer):
         if masks is not None and len(masks):
             masks = masks.to_ndarray() if hasattr(masks, 'to_ndarray') \
                 else np.asarray(masks)
-            masks = np.stack([mmcv.imrescale(m.astype(np.uint8), scale,
-                                             interpolation='nearest')
-                              for m in masks]).astype(bool)
+            masks = np.stack([
+                mmcv.imrescale(
+                    m.astype(np.uint8), scale, interpolation='nearest')
+                for m in masks
+            ]).astype(bool)
             self.draw_binary_masks(masks, colors=[color], alphas=0.4)
         if len(boxes):
-            self.draw_bboxes(boxes * scale, edge_colors=[color],
-                             line_widths=width)
+            self.draw_bboxes(
+                boxes * scale, edge_colors=[color], line_widths=width)
 
     @master_only
     def add_datasample(self,
@@ -71,8 +73,9 @@ class GroundingVisualizer(DetLocalVisualizer):
         if data_sample is not None and draw_gt and 'gt_instances' in \
                 data_sample:
             gt = data_sample.gt_instances
-            self._draw_layer(get_box_tensor(gt.bboxes), gt.get('masks'),
-                             self.gt_color, scale, width)
+            self._draw_layer(
+                get_box_tensor(gt.bboxes), gt.get('masks'), self.gt_color,
+                scale, width)
         if data_sample is not None and draw_pred and 'pred_instances' in \
                 data_sample:
             pred = data_sample.pred_instances
@@ -88,9 +91,13 @@ class GroundingVisualizer(DetLocalVisualizer):
             width = max(8, int(image.shape[1] / (0.75 * font_size)))
             self.draw_texts(
                 '\n'.join(textwrap.wrap(data_sample.text, width)),
-                np.array([4, 4]), colors='white', font_sizes=font_size,
-                bboxes=[dict(facecolor='black', alpha=0.6, pad=2,
-                             edgecolor='none')])
+                np.array([4, 4]),
+                colors='white',
+                font_sizes=font_size,
+                bboxes=[
+                    dict(
+                        facecolor='black', alpha=0.6, pad=2, edgecolor='none')
+                ])
         drawn = self.get_image()
         if show:
             self.show(drawn, win_name=name, wait_time=wait_time)

@@ -58,10 +58,10 @@ def build_parts(config: str) -> Tuple[nn.Module, nn.Module, int]:
             model.tokenizer.max_length)
 
 
-def count_parameters(backbone: nn.Module,
-                     head: nn.Module) -> Dict[str, int]:
-    counts = dict(encoder=sum(p.numel() for p in backbone.parameters()),
-                  head=sum(p.numel() for p in head.parameters()))
+def count_parameters(backbone: nn.Module, head: nn.Module) -> Dict[str, int]:
+    counts = dict(
+        encoder=sum(p.numel() for p in backbone.parameters()),
+        head=sum(p.numel() for p in head.parameters()))
     counts['total'] = counts['encoder'] + counts['head']
     return counts
 
@@ -72,10 +72,15 @@ def run_branch(backbone: nn.Module, head: nn.Module, branch: str,
                padding_mask: torch.Tensor, img_metas: List[dict]) -> None:
     """Encoder + one branch, as ``SimVG.predict`` runs them."""
     out = backbone(img, text_ids, padding_mask)
-    visual_mask = torch.zeros(img.size(0), out['vision'].size(1) - 1,
-                              dtype=torch.bool, device=img.device)
-    head(beit3_features(out, padding_mask, visual_mask, img.shape[-2:]),
-         img_metas, branch=branch)
+    visual_mask = torch.zeros(
+        img.size(0),
+        out['vision'].size(1) - 1,
+        dtype=torch.bool,
+        device=img.device)
+    head(
+        beit3_features(out, padding_mask, visual_mask, img.shape[-2:]),
+        img_metas,
+        branch=branch)
 
 
 def main(argv: Optional[List[str]] = None) -> List[dict]:
@@ -89,8 +94,8 @@ def main(argv: Optional[List[str]] = None) -> List[dict]:
     backbone, head, text_len = build_parts(config)
     for path in counted:
         # the timed model is counted as it is, the others built for it
-        counts = count_parameters(*(
-            (backbone, head) if path == config else build_parts(path)[:2]))
+        counts = count_parameters(
+            *((backbone, head) if path == config else build_parts(path)[:2]))
         print(f'{os.path.basename(path)}: parameters encoder '
               f'{counts["encoder"] / 1e6:.2f}M, head '
               f'{counts["head"] / 1e6:.2f}M, total '
@@ -108,8 +113,8 @@ def main(argv: Optional[List[str]] = None) -> List[dict]:
         text_ids = torch.randint(4, 64, (batch, text_len), device=device)
         padding_mask = torch.zeros_like(text_ids, dtype=torch.bool)
         padding_mask[:, text_len // 2:] = True
-        metas = [dict(img_shape=(size, size),
-                      batch_input_shape=(size, size))] * batch
+        metas = [dict(img_shape=(size, size), batch_input_shape=(size, size))
+                 ] * batch
         runs = [
             partial(run_branch, backbone, head, branch, img, text_ids,
                     padding_mask, metas) for branch in ('tb', 'db')

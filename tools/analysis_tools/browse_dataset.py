@@ -18,12 +18,17 @@ from mmvg.utils.tool_config import load_config
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config')
-    parser.add_argument('--output-dir', required=True,
-                        help='folder for the pictures')
-    parser.add_argument('--dataloader', default='train_dataloader',
-                        help='which dataloader of the config to browse')
-    parser.add_argument('--max-samples', type=int, default=50,
-                        help='how many samples to draw (from the start)')
+    parser.add_argument(
+        '--output-dir', required=True, help='folder for the pictures')
+    parser.add_argument(
+        '--dataloader',
+        default='train_dataloader',
+        help='which dataloader of the config to browse')
+    parser.add_argument(
+        '--max-samples',
+        type=int,
+        default=50,
+        help='how many samples to draw (from the start)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args()
 
@@ -45,7 +50,10 @@ def main() -> None:
         stem = osp.splitext(osp.basename(sample.img_path))[0]
         name = f'{stem}_{sample.get("ref_id")}_{sample.get("sent_id")}.jpg'
         visualizer.add_datasample(
-            name, image, data_sample=sample, draw_pred=False,
+            name,
+            image,
+            data_sample=sample,
+            draw_pred=False,
             out_file=osp.join(args.output_dir, name))
         progress.update()
     print(f'\n{count} pictures written to {args.output_dir}')

@@ -24,8 +24,10 @@ from mmvg.utils.tool_config import load_config
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config')
-    parser.add_argument('--dataloader', default='test_dataloader',
-                        help='which dataloader of the config to score')
+    parser.add_argument(
+        '--dataloader',
+        default='test_dataloader',
+        help='which dataloader of the config to score')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args()
 

@@ -22,27 +22,33 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         description='Generate a synthetic grounding dataset (refer pickle, '
         'COCO instances, gRefCOCO json, BERT vocab, PNG images).')
     parser.add_argument('out_dir', help='output folder')
-    parser.add_argument('--num-images', type=int, required=True,
-                        help='number of images (at least 4)')
+    parser.add_argument(
+        '--num-images',
+        type=int,
+        required=True,
+        help='number of images (at least 4)')
     parser.add_argument('--seed', type=int, required=True, help='random seed')
-    parser.add_argument('--image-size', type=int, default=128,
-                        help='largest image side; sides are drawn in '
-                        '[0.75, 1] x this')
+    parser.add_argument(
+        '--image-size',
+        type=int,
+        default=128,
+        help='largest image side; sides are drawn in '
+        '[0.75, 1] x this')
     return parser.parse_args(argv)
 
 
 def format_summary(counts: Dict[str, Any]) -> str:
     """A small table of images, refs and sentences per split and kind."""
     lines = [f'{"":<30}' + ''.join(f'{s:>8}' for s in SPLITS)]
-    lines.append(f'{"images":<30}' + ''.join(
-        f'{counts["images"].get(s, 0):>8}' for s in SPLITS))
-    for name, part in (('refs(unc).p', counts['rec']),
-                       ('grefs(unc).json', counts['grec'])):
+    lines.append(f'{"images":<30}' + ''.join(f'{counts["images"].get(s, 0):>8}'
+                                             for s in SPLITS))
+    for name, part in (('refs(unc).p', counts['rec']), ('grefs(unc).json',
+                                                        counts['grec'])):
         for key in ('refs', 'sentences'):
-            lines.append(f'{name + " " + key:<30}' + ''.join(
-                f'{part[key].get(s, 0):>8}' for s in SPLITS))
-        lines.append(f'{name + " refs per kind":<30}' + ', '.join(
-            f'{k}: {n}' for k, n in part['kinds'].items()))
+            lines.append(f'{name + " " + key:<30}' +
+                         ''.join(f'{part[key].get(s, 0):>8}' for s in SPLITS))
+        lines.append(f'{name + " refs per kind":<30}' +
+                     ', '.join(f'{k}: {n}' for k, n in part['kinds'].items()))
     return '\n'.join(lines)
 
 

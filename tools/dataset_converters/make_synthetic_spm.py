@@ -48,8 +48,8 @@ def train_spm(words: Sequence[str], model_prefix: str) -> str:
 def make_synthetic_spm(data_root: str) -> str:
     """Write ``data_root/synthetic/spm.model`` and return its path."""
     ann_dir = osp.join(data_root, 'synthetic')
-    return train_spm(read_words(osp.join(ann_dir, 'vocab.txt')),
-                     osp.join(ann_dir, 'spm'))
+    return train_spm(
+        read_words(osp.join(ann_dir, 'vocab.txt')), osp.join(ann_dir, 'spm'))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

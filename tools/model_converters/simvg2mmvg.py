@@ -59,14 +59,13 @@ DETR_DECODER: Rules = (
 #: Official module prefix -> (mmvg module prefix, rules for the rest).
 MODULES: Dict[str, Tuple[str, Rules]] = {
     'vis_enc.beit3.': ('backbone.', BEIT3),
-    'head.query_embed.': ('bbox_head.query_generator.query_embed.',
-                          EMBEDDING),
+    'head.query_embed.': ('bbox_head.query_generator.query_embed.', EMBEDDING),
     'head.input_text_proj.': ('bbox_head.query_generator.text_proj.', LINEAR),
     'head.text_guided_query_generation_transformer.':
     ('bbox_head.query_generator.decoder.', DETR_DECODER),
     'head.input_proj.': ('bbox_head.decoder_branch.input_proj.', LINEAR),
-    'head.transformer.decoder.': ('bbox_head.decoder_branch.decoder.',
-                                  DETR_DECODER),
+    'head.transformer.decoder.':
+    ('bbox_head.decoder_branch.decoder.', DETR_DECODER),
     'head.class_embed_decoder.': ('bbox_head.decoder_branch.fc_cls.', LINEAR),
     'head.bbox_embed_decoder.': ('bbox_head.decoder_branch.fc_reg.', MLP),
     'head.input_cls_proj.': ('bbox_head.token_branch.token_proj.', LINEAR),
@@ -167,8 +166,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('src', help='official SimVG checkpoint (.pth)')
     parser.add_argument('dst', help='output checkpoint for mmvg')
-    parser.add_argument('--ema', action='store_true',
-                        help='convert ema_state_dict instead of state_dict')
+    parser.add_argument(
+        '--ema',
+        action='store_true',
+        help='convert ema_state_dict instead of state_dict')
     args = parser.parse_args(argv)
     try:
         checkpoint = load_official(args.src)
@@ -179,8 +180,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     if not args.ema and 'ema_state_dict' in checkpoint:
         print('note: the file also holds EMA weights (the ones SimVG '
               'evaluates when trained with ema = True): add --ema for them')
-    meta = dict(source=osp.basename(args.src), source_entry=entry,
-                converted_by='simvg2mmvg')
+    meta = dict(
+        source=osp.basename(args.src),
+        source_entry=entry,
+        converted_by='simvg2mmvg')
     if isinstance(checkpoint.get('epoch'), int):
         meta['epoch'] = checkpoint['epoch']
     torch.save(dict(state_dict=converted, meta=meta), args.dst)

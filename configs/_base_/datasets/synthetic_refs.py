@@ -40,8 +40,8 @@ val_dataloader = dict(
     persistent_workers=False,
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(**_split, split='val', pipeline=test_pipeline,
-                 test_mode=True))
+    dataset=dict(
+        **_split, split='val', pipeline=test_pipeline, test_mode=True))
 test_dataloader = val_dataloader
 
 val_evaluator = dict(type='RECMetric', group_key='expr_kind')

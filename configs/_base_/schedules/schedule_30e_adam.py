@@ -9,10 +9,14 @@ optim_wrapper = dict(
     clip_grad=dict(max_norm=0.1, norm_type=2))
 
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
-         end=500),
-    dict(type='MultiStepLR', begin=0, end=30, by_epoch=True, milestones=[25],
-         gamma=0.1)
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=500),
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=30,
+        by_epoch=True,
+        milestones=[25],
+        gamma=0.1)
 ]
 
 auto_scale_lr = dict(enable=False, base_batch_size=32)

@@ -64,21 +64,39 @@ test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(
-        type='Adam', lr=5e-4, betas=(0.9, 0.98), eps=1e-9, weight_decay=0.,
+        type='Adam',
+        lr=5e-4,
+        betas=(0.9, 0.98),
+        eps=1e-9,
+        weight_decay=0.,
         amsgrad=True),
     paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.1)}),
     clip_grad=dict(max_norm=0.15, norm_type=2))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=3,
-         convert_to_iter_based=True),
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs,
-         milestones=[25], gamma=0.1)
+    dict(
+        type='LinearLR',
+        start_factor=1e-3,
+        by_epoch=True,
+        begin=0,
+        end=3,
+        convert_to_iter_based=True),
+    dict(
+        type='MultiStepLR',
+        by_epoch=True,
+        begin=0,
+        end=max_epochs,
+        milestones=[25],
+        gamma=0.1)
 ]
 # 32 samples per step (e.g. 8 GPUs x 4); lr scales with the batch
 auto_scale_lr = dict(enable=False, base_batch_size=32)
 
 custom_hooks = [
     dict(type='RNGStateHook'),
-    dict(type='EMAHook', ema_type='ExponentialMovingAverage',
-         momentum=0.0002, update_buffers=True, priority=49)
+    dict(
+        type='EMAHook',
+        ema_type='ExponentialMovingAverage',
+        momentum=0.0002,
+        update_buffers=True,
+        priority=49)
 ]

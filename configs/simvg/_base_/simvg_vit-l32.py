@@ -7,5 +7,5 @@ model = dict(
         init_cfg=dict(
             checkpoint='pretrain_weights/beit3_large_patch16_224.pth')),
     bbox_head=dict(
-        in_channels=1024,
-        distill_loss=dict(gt_weight=1.0, teacher_weight=0.4)))
+        in_channels=1024, distill_loss=dict(gt_weight=1.0,
+                                            teacher_weight=0.4)))

@@ -3,8 +3,9 @@
 # whose head predicts masks; the scale is the synthetic set's 128 px.
 mask_train_pipeline = [
     dict(type='LoadGroundingImage'),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
-         poly2mask=True),
+    dict(
+        type='LoadAnnotations', with_bbox=True, with_mask=True,
+        poly2mask=True),
     dict(type='Resize', scale=(128, 128), keep_ratio=True),
     dict(type='GroundingRandomFlip', prob=0.5),
     dict(type='PackGroundingInputs')
@@ -13,8 +14,9 @@ mask_test_pipeline = [
     dict(type='LoadGroundingImage'),
     dict(type='Resize', scale=(128, 128), keep_ratio=True),
     # after Resize: targets stay in original-image pixels for metrics
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True,
-         poly2mask=True),
+    dict(
+        type='LoadAnnotations', with_bbox=True, with_mask=True,
+        poly2mask=True),
     dict(type='PackGroundingInputs')
 ]
 rec_res_evaluator = [

@@ -191,8 +191,9 @@ def resolve(expr: Expression, scene: Scene) -> Optional[Tuple[int, ...]]:
             anchors.append(hits[0])
         anchor_objs = tuple(scene.objects[i] for i in anchors)
         truths = {
-            i: relation_truth(expr.relation.name, scene.objects[i],
-                              anchor_objs, scene.margin)
+            i:
+            relation_truth(expr.relation.name, scene.objects[i], anchor_objs,
+                           scene.margin)
             for i in group if i not in anchors
         }
         if None in truths.values():

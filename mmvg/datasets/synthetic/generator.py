@@ -23,9 +23,9 @@ from .render import render_scene
 from .sampling import (GREC_KINDS, REC_KINDS, KindBalancer, sample_grec,
                        sample_rec)
 from .scene import Scene, sample_scene
-from .writer import (coco_annotation, coco_categories, coco_image,
-                     gref_record, refer_record, sentence_record,
-                     write_json, write_pickle, write_png, write_vocab)
+from .writer import (coco_annotation, coco_categories, coco_image, gref_record,
+                     refer_record, sentence_record, write_json, write_pickle,
+                     write_png, write_vocab)
 
 SPLIT_SHARES = {'val': 0.10, 'testA': 0.05, 'testB': 0.05}
 IMAGE_NAME = 'synthetic_{:06d}.png'
@@ -49,9 +49,10 @@ def _sentences(expr: Expression, referents: Tuple[int, ...], scene: Scene,
                rng: np.random.Generator) -> List[str]:
     """One or two wordings of ``expr``, each checked by reading it back."""
     options = phrasings(expr)
-    picks = rng.choice(len(options), size=min(len(options),
-                                              int(rng.integers(1, 3))),
-                       replace=False)
+    picks = rng.choice(
+        len(options),
+        size=min(len(options), int(rng.integers(1, 3))),
+        replace=False)
     sentences = [options[i] for i in sorted(picks)]
     for sent in sentences:
         meaning = parse_expression(sent)
@@ -65,10 +66,14 @@ def _summary(refs: Sequence[Dict[str, Any]],
              kinds: Sequence[str]) -> Dict[str, Any]:
     per_kind = Counter(r['sentences'][0]['kind'] for r in refs)
     return {
-        'refs': dict(Counter(r['split'] for r in refs)),
-        'sentences': dict(Counter(r['split'] for r in refs
-                                  for _ in r['sentences'])),
-        'kinds': {k: per_kind[k] for k in kinds},
+        'refs':
+        dict(Counter(r['split'] for r in refs)),
+        'sentences':
+        dict(Counter(r['split'] for r in refs for _ in r['sentences'])),
+        'kinds': {
+            k: per_kind[k]
+            for k in kinds
+        },
     }
 
 
@@ -109,9 +114,10 @@ class _DatasetBuilder:
                 for s in _sentences(expr, (target, ), scene, rng)
             ]
             self.refs.append(
-                refer_record(next(self.ref_ids), image_id, file_name, split,
-                             anns[target]['id'], anns[target]['category_id'],
-                             sentences))
+                refer_record(
+                    next(self.ref_ids), image_id, file_name, split,
+                    anns[target]['id'], anns[target]['category_id'],
+                    sentences))
         for expr, referents in sample_grec(scene, rng, self.grec_balancer,
                                            int(rng.integers(1, 4))):
             sentences = [
@@ -119,10 +125,10 @@ class _DatasetBuilder:
                 for s in _sentences(expr, referents, scene, rng)
             ]
             self.grefs.append(
-                gref_record(next(self.gref_ids), image_id, file_name, split,
-                            [anns[i]['id'] for i in referents],
-                            [anns[i]['category_id'] for i in referents],
-                            sentences))
+                gref_record(
+                    next(self.gref_ids), image_id, file_name, split,
+                    [anns[i]['id'] for i in referents],
+                    [anns[i]['category_id'] for i in referents], sentences))
 
     def write(self, ann_dir: str) -> None:
         """Write the annotation files and the vocabulary."""

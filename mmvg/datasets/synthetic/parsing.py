@@ -45,8 +45,12 @@ _PATTERN = re.compile(
         av=_desc_pattern('av'),
         a2=_desc_pattern('a2'),
         b=_desc_pattern('b')))
-_VERTICAL = {'above': 'above', 'over': 'above', 'below': 'below',
-             'under': 'below'}
+_VERTICAL = {
+    'above': 'above',
+    'over': 'above',
+    'below': 'below',
+    'under': 'below'
+}
 
 
 def _desc(groups: Dict[str, Optional[str]], name: str) -> Desc:
@@ -61,8 +65,10 @@ def _ordinal(g: Dict[str, Optional[str]]) -> Optional[Ordinal]:
         raise ValueError('an ordinal word goes with "from the ..."')
     if pre in _RANKS:
         return Ordinal(g['from'], _RANKS[pre])
-    sides = [s for s in (pre, g['post_h'], g['post_v'],
-                         g['post_mid'] and 'middle') if s]
+    sides = [
+        s for s in (pre, g['post_h'], g['post_v'], g['post_mid'] and 'middle')
+        if s
+    ]
     if len(sides) > 1:
         raise ValueError('two positions given')
     if not sides:

@@ -26,8 +26,8 @@ RELATION_TEMPLATES = {
     'right': (' {rel} of the {a}', ' to the {rel} of the {a}'),
     'above': (' above the {a}', ' over the {a}'),
     'below': (' below the {a}', ' under the {a}'),
-    'between': (' between the {a} and the {b}',
-                ' in between the {a} and the {b}'),
+    'between':
+    (' between the {a} and the {b}', ' in between the {a} and the {b}'),
 }
 BARE_TAILS = ('', ' in the picture')
 PLURAL_HEADS = {
@@ -82,8 +82,7 @@ def _tails(expr: Expression) -> List[str]:
         return list(BARE_TAILS)
     anchors = [describe(a) for a in expr.relation.anchors]
     return [
-        t.format(rel=expr.relation.name, a=anchors[0],
-                 b=anchors[-1])
+        t.format(rel=expr.relation.name, a=anchors[0], b=anchors[-1])
         for t in RELATION_TEMPLATES[expr.relation.name]
     ]
 
@@ -100,10 +99,7 @@ def vocabulary() -> List[str]:
         *(t for ts in RELATION_TEMPLATES.values() for t in ts),
         *(t for ts in PLURAL_HEADS.values() for t in ts), 'the'
     ]
-    words = {
-        w
-        for t in templates for w in t.split() if not w.startswith('{')
-    }
+    words = {w for t in templates for w in t.split() if not w.startswith('{')}
     nouns = (*SHAPES, 'shape')
     words.update(nouns, (n + 's' for n in nouns), COLORS, SIZES,
                  ORDINAL_WORDS.values(), COUNT_WORDS.values(), SIDES)

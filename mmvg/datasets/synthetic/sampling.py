@@ -10,8 +10,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from .attributes import COLORS, SHAPES, SIZES
-from .expressions import (SIDES, Desc, Expression, Ordinal, Relation,
-                          matching, resolve)
+from .expressions import (SIDES, Desc, Expression, Ordinal, Relation, matching,
+                          resolve)
 from .scene import Scene
 
 REC_KINDS = ('attribute', 'spatial', 'relational')
@@ -27,8 +27,9 @@ def _pick(rng: np.random.Generator, items: Sequence):
 def _pick_valid(rng: np.random.Generator, items: Sequence,
                 valid: Callable[[Any], bool]):
     """A uniform draw among the valid items, testing as few as needed."""
-    return next((items[i] for i in rng.permutation(len(items))
-                 if valid(items[i])), None)
+    return next(
+        (items[i] for i in rng.permutation(len(items)) if valid(items[i])),
+        None)
 
 
 def descriptions_of(scene: Scene, index: int) -> List[Desc]:
@@ -48,8 +49,8 @@ def unique_descriptions(scene: Scene, index: int) -> List[Desc]:
         d for d in descriptions_of(scene, index)
         if matching(d, scene) == [index]
     ]
-    return [d for d in unique if d.num_attributes == unique[0].num_attributes
-            ] if unique else []
+    return [d for d in unique
+            if d.num_attributes == unique[0].num_attributes] if unique else []
 
 
 def attribute_expression(scene: Scene, target: int,
@@ -63,11 +64,13 @@ def _ordinals(group_size: int) -> List[Ordinal]:
     """Positions worth naming in a group: the ends, then inner ranks."""
     inner = range(1, (group_size - 1) // 2 + 1)
     far = group_size >= 3
-    ordinals = [Ordinal(side, 0, far and side in ('left', 'right'))
-                for side in SIDES]
+    ordinals = [
+        Ordinal(side, 0, far and side in ('left', 'right')) for side in SIDES
+    ]
     if group_size == 3:
         return ordinals + [Ordinal('middle')] + [
-            Ordinal(side, 1) for side in ('top', 'bottom')]
+            Ordinal(side, 1) for side in ('top', 'bottom')
+        ]
     return ordinals + [Ordinal(side, rank) for side in SIDES for rank in inner]
 
 
@@ -79,8 +82,8 @@ def spatial_expression(scene: Scene, target: int,
         size = len(matching(desc, scene))
         if size >= 2:
             candidates += [Expression(desc, o) for o in _ordinals(size)]
-    return _pick_valid(rng, candidates,
-                       lambda e: resolve(e, scene) == (target, ))
+    return _pick_valid(rng, candidates, lambda e: resolve(e, scene) ==
+                       (target, ))
 
 
 def _anchors(scene: Scene, exclude: int,
@@ -117,8 +120,8 @@ def relational_expression(scene: Scene, target: int,
         for desc in descriptions_of(scene, target)
         if len(matching(desc, scene)) >= 2 for relation in relations
     ]
-    return _pick_valid(rng, candidates,
-                       lambda e: resolve(e, scene) == (target, ))
+    return _pick_valid(rng, candidates, lambda e: resolve(e, scene) ==
+                       (target, ))
 
 
 REC_SAMPLERS: Dict[str, Callable[..., Optional[Expression]]] = {
@@ -131,9 +134,13 @@ REC_SAMPLERS: Dict[str, Callable[..., Optional[Expression]]] = {
 def multi_expression(scene: Scene,
                      rng: np.random.Generator) -> Optional[Expression]:
     """Two or more referents: "all red shapes", "both big squares"."""
-    descs = sorted({d for i in range(len(scene.objects))
-                    for d in descriptions_of(scene, i)},
-                   key=lambda d: (d.num_attributes, repr(d)))
+    descs = sorted(
+        {
+            d
+            for i in range(len(scene.objects))
+            for d in descriptions_of(scene, i)
+        },
+        key=lambda d: (d.num_attributes, repr(d)))
     bare = [Expression(d, plural=True) for d in descs if d.num_attributes]
     relations = _relations(_anchors(scene, -1, rng), rng)
     related = [
@@ -148,19 +155,21 @@ def multi_expression(scene: Scene,
             break
     if expr is None or rng.random() < 0.5:
         return expr
-    return Expression(expr.desc, relation=expr.relation, plural=True,
-                      count=len(resolve(expr, scene)))
+    return Expression(
+        expr.desc,
+        relation=expr.relation,
+        plural=True,
+        count=len(resolve(expr, scene)))
 
 
 def no_target_expression(scene: Scene,
                          rng: np.random.Generator) -> Optional[Expression]:
     """Attributes that occur, but never together: "the yellow star"."""
-    present = [{getattr(o, key) for o in scene.objects}
-               for key in ('size', 'color', 'shape')]
+    present = [{getattr(o, key)
+                for o in scene.objects} for key in ('size', 'color', 'shape')]
     absent = [
         Desc(*values)
-        for values in product((None, *SIZES), (None, *COLORS),
-                              (None, *SHAPES))
+        for values in product((None, *SIZES), (None, *COLORS), (None, *SHAPES))
         if any(values) and not matching(Desc(*values), scene)
     ]
     hard = [
@@ -181,22 +190,25 @@ class KindBalancer:
     def order(self, rng: np.random.Generator) -> List[str]:
         """Kinds to try, least used first (ties in random order)."""
         noise = rng.random(len(self.counts))
-        return [k for _, _, k in sorted(
-            zip(self.counts.values(), noise, self.counts))]
+        return [
+            k for _, _, k in sorted(
+                zip(self.counts.values(), noise, self.counts))
+        ]
 
     def add(self, kind: str) -> None:
         self.counts[kind] += 1
 
 
-def sample_rec(scene: Scene, rng: np.random.Generator,
-               balancer: KindBalancer,
+def sample_rec(scene: Scene, rng: np.random.Generator, balancer: KindBalancer,
                num: int) -> List[Tuple[Expression, int]]:
     """Up to ``num`` refs, each to a different object by one expression."""
     refs: List[Tuple[Expression, int]] = []
     for _ in range(num):
         used = {t for _, t in refs}
-        free = [int(t) for t in rng.permutation(len(scene.objects))
-                if t not in used]
+        free = [
+            int(t) for t in rng.permutation(len(scene.objects))
+            if t not in used
+        ]
         found = next(((kind, expr, t) for kind in balancer.order(rng)
                       for t in free
                       for expr in [REC_SAMPLERS[kind](scene, t, rng)]
@@ -218,8 +230,7 @@ def _grec_expression(kind: str, scene: Scene,
     return REC_SAMPLERS[_pick(rng, REC_KINDS)](scene, target, rng)
 
 
-def sample_grec(scene: Scene, rng: np.random.Generator,
-                balancer: KindBalancer,
+def sample_grec(scene: Scene, rng: np.random.Generator, balancer: KindBalancer,
                 num: int) -> List[Tuple[Expression, Referents]]:
     """Up to ``num`` distinct gRefCOCO-style expressions with 0..N targets."""
     refs: List[Tuple[Expression, Referents]] = []

@@ -66,8 +66,7 @@ def shape_polygon(shape: str, cx: float, cy: float,
         for i in range(10):
             radius = r if i % 2 == 0 else 0.45 * r
             angle = math.pi * i / 5 - math.pi / 2
-            points.append((radius * math.cos(angle),
-                           radius * math.sin(angle)))
+            points.append((radius * math.cos(angle), radius * math.sin(angle)))
     else:
         raise ValueError(f'unknown shape {shape!r}; known: {SHAPES}')
     return [round(v, 2) for x, y in points for v in (cx + x, cy + y)]

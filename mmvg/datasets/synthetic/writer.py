@@ -27,13 +27,20 @@ def category_id(shape: str) -> int:
 
 
 def coco_categories() -> List[Dict[str, Any]]:
-    return [{'id': category_id(s), 'name': s, 'supercategory': 'shape'}
-            for s in SHAPES]
+    return [{
+        'id': category_id(s),
+        'name': s,
+        'supercategory': 'shape'
+    } for s in SHAPES]
 
 
 def coco_image(image_id: int, file_name: str, scene: Scene) -> Dict[str, Any]:
-    return {'id': image_id, 'file_name': file_name, 'height': scene.height,
-            'width': scene.width}
+    return {
+        'id': image_id,
+        'file_name': file_name,
+        'height': scene.height,
+        'width': scene.width
+    }
 
 
 def coco_annotation(ann_id: int, image_id: int, obj: SceneObject,
@@ -43,18 +50,27 @@ def coco_annotation(ann_id: int, image_id: int, obj: SceneObject,
         'id': ann_id,
         'image_id': image_id,
         'category_id': category_id(obj.shape),
-        'bbox': [x1, y1, round(x2 - x1, 2), round(y2 - y1, 2)],
+        'bbox': [x1, y1, round(x2 - x1, 2),
+                 round(y2 - y1, 2)],
         'area': float(area),
         'iscrowd': 0,
         'segmentation': [list(obj.polygon)],
-        'attributes': {'color': obj.color, 'size': obj.size},
+        'attributes': {
+            'color': obj.color,
+            'size': obj.size
+        },
     }
 
 
 def sentence_record(sent_id: int, sent: str, kind: str) -> Dict[str, Any]:
     """One sentence as the refer API stores it, plus its ``kind``."""
-    return {'tokens': sent.split(), 'raw': sent[0].upper() + sent[1:],
-            'sent_id': sent_id, 'sent': sent, 'kind': kind}
+    return {
+        'tokens': sent.split(),
+        'raw': sent[0].upper() + sent[1:],
+        'sent_id': sent_id,
+        'sent': sent,
+        'kind': kind
+    }
 
 
 def refer_record(ref_id: int, image_id: int, file_name: str, split: str,
@@ -64,10 +80,16 @@ def refer_record(ref_id: int, image_id: int, file_name: str, split: str,
     image stem plus ``_<ann_id>``, which is not a file: read images through
     ``image_id`` and ``instances.json``."""
     stem, ext = osp.splitext(file_name)
-    return {'sent_ids': [s['sent_id'] for s in sentences],
-            'file_name': f'{stem}_{ann_id}{ext}', 'ann_id': ann_id,
-            'ref_id': ref_id, 'image_id': image_id, 'split': split,
-            'sentences': sentences, 'category_id': cat_id}
+    return {
+        'sent_ids': [s['sent_id'] for s in sentences],
+        'file_name': f'{stem}_{ann_id}{ext}',
+        'ann_id': ann_id,
+        'ref_id': ref_id,
+        'image_id': image_id,
+        'split': split,
+        'sentences': sentences,
+        'category_id': cat_id
+    }
 
 
 def gref_record(ref_id: int, image_id: int, file_name: str, split: str,
@@ -75,13 +97,17 @@ def gref_record(ref_id: int, image_id: int, file_name: str, split: str,
                 sentences: List[Dict[str, Any]]) -> Dict[str, Any]:
     """A ``grefs(unc).json`` entry; no target: ``ann_id == [-1]``."""
     no_target = not ann_ids
-    return {'sent_ids': [s['sent_id'] for s in sentences],
-            'file_name': file_name,
-            'ann_id': [-1] if no_target else list(ann_ids),
-            'ref_id': ref_id, 'image_id': image_id, 'split': split,
-            'sentences': sentences,
-            'category_id': [-1] if no_target else list(cat_ids),
-            'no_target': no_target}
+    return {
+        'sent_ids': [s['sent_id'] for s in sentences],
+        'file_name': file_name,
+        'ann_id': [-1] if no_target else list(ann_ids),
+        'ref_id': ref_id,
+        'image_id': image_id,
+        'split': split,
+        'sentences': sentences,
+        'category_id': [-1] if no_target else list(cat_ids),
+        'no_target': no_target
+    }
 
 
 def write_png(path: str, image: np.ndarray) -> None:

@@ -29,9 +29,8 @@ class LoadGroundingImage(LoadImageFromFile):
         try:
             return super().transform(results)
         except FileNotFoundError as error:
-            raise FileNotFoundError(
-                f'Image file not found: {path} '
-                f'({describe_sample(results)})') from error
+            raise FileNotFoundError(f'Image file not found: {path} '
+                                    f'({describe_sample(results)})') from error
         # Decoders fail in backend-specific ways (cv2 gives None and mmcv
         # asserts, Pillow raises its own errors): report them all alike.
         except Exception as error:

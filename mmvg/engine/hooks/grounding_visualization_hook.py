@@ -22,8 +22,7 @@ class GroundingVisualizationHook(DetVisualizationHook):
     sample is drawn so a large split does not write thousands of files.
     """
 
-    def after_test_iter(self, runner: Runner, batch_idx: int,
-                        data_batch: dict,
+    def after_test_iter(self, runner: Runner, batch_idx: int, data_batch: dict,
                         outputs: Sequence[DetDataSample]) -> None:
         if not self.draw:
             return
@@ -43,7 +42,11 @@ class GroundingVisualizationHook(DetVisualizationHook):
             stem = osp.splitext(osp.basename(img_path))[0]
             name = f'{stem}_{sample.get("ref_id")}_{sample.get("sent_id")}.jpg'
             self._visualizer.add_datasample(
-                name, img, data_sample=sample, show=self.show,
-                wait_time=self.wait_time, pred_score_thr=self.score_thr,
+                name,
+                img,
+                data_sample=sample,
+                show=self.show,
+                wait_time=self.wait_time,
+                pred_score_thr=self.score_thr,
                 out_file=None if out_dir is None else osp.join(out_dir, name),
                 step=self._test_index)

@@ -94,6 +94,7 @@ class GRECMetric(BaseMetric):
         if no_target:
             metrics['N-acc'] = sum(r['num_pred'] == 0
                                    for r in no_target) / len(no_target)
-        metrics.update(num_samples=float(len(results)),
-                       num_no_target=float(len(no_target)))
+        metrics.update(
+            num_samples=float(len(results)),
+            num_no_target=float(len(no_target)))
         return metrics

@@ -46,7 +46,10 @@ class VLFusionAdapter(BaseModule):
         fused = self.transformer(
             visual=self.visual_proj(feats.visual),
             visual_pos=pos.flatten(2).transpose(1, 2),
-            visual_mask=feats.visual_mask, text=self.text_proj(feats.text),
+            visual_mask=feats.visual_mask,
+            text=self.text_proj(feats.text),
             text_mask=feats.text_mask)
-        return feats.replace(visual=fused['visual'], text=fused['text'],
-                             object_token=fused['reg'])
+        return feats.replace(
+            visual=fused['visual'],
+            text=fused['text'],
+            object_token=fused['reg'])

@@ -60,8 +60,8 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
         """
         return batch_padding_mask(
             inputs, tuple(inputs.shape[-2:]),
-            [sample.metainfo['img_shape'][:2] for sample in data_samples],
-            size).flatten(1)
+            [sample.metainfo['img_shape'][:2]
+             for sample in data_samples], size).flatten(1)
 
     @abstractmethod
     def extract_feat(self, inputs: Tensor,
@@ -106,7 +106,8 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
             sample.pred_instances = result
         return data_samples
 
-    def _forward(self, inputs: Tensor,
+    def _forward(self,
+                 inputs: Tensor,
                  data_samples: Optional[SampleList] = None) -> tuple:
         """Raw head outputs, for analysis tools (FLOPs, export)."""
         feats = self.features(inputs, data_samples)

@@ -14,9 +14,13 @@ def beit3_features(out: Dict, text_mask: Tensor, visual_mask: Tensor,
     """BEiT-3's output as the contract: its patch and text tokens, its
     vision [CLS] as the ``object_token``."""
     return GroundingFeatures(
-        visual=out['vision'][:, 1:], visual_hw=out['vision_hw'],
-        visual_mask=visual_mask, input_hw=input_hw, text=out['text'],
-        text_mask=text_mask, object_token=out['vision'][:, 0])
+        visual=out['vision'][:, 1:],
+        visual_hw=out['vision_hw'],
+        visual_mask=visual_mask,
+        input_hw=input_hw,
+        text=out['text'],
+        text_mask=text_mask,
+        object_token=out['vision'][:, 0])
 
 
 @MODELS.register_module()
@@ -40,7 +44,8 @@ class SimVG(BaseGrounder):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            adapters=adapters, data_preprocessor=data_preprocessor,
+            adapters=adapters,
+            data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.tokenizer = TASK_UTILS.build(tokenizer)
@@ -52,8 +57,8 @@ class SimVG(BaseGrounder):
         ``object_token``."""
         text = {
             key: value.to(inputs.device)
-            for key, value in self.tokenizer(
-                self.texts_of(data_samples)).items()
+            for key, value in self.tokenizer(self.texts_of(
+                data_samples)).items()
         }
         out = self.backbone(inputs, **text)
         return beit3_features(

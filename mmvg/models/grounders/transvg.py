@@ -35,14 +35,17 @@ class TransVG(BaseGrounder):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            adapters=adapters, data_preprocessor=data_preprocessor,
+            adapters=adapters,
+            data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.text_encoder = MODELS.build(text_encoder)
         self.neck = MODELS.build(neck)
         self.fusion = MODELS.build(
-            dict(type='VLFusionAdapter', fusion=fusion,
-                 text_dims=self.text_encoder.embed_dims))
+            dict(
+                type='VLFusionAdapter',
+                fusion=fusion,
+                text_dims=self.text_encoder.embed_dims))
         self.bbox_head = MODELS.build(bbox_head)
 
     def encode(self, inputs: Tensor,
@@ -52,10 +55,13 @@ class TransVG(BaseGrounder):
         hw = tuple(feat.shape[-2:])
         text = self.text_encoder(self.texts_of(data_samples))
         return GroundingFeatures(
-            visual=feat.flatten(2).transpose(1, 2), visual_hw=hw,
+            visual=feat.flatten(2).transpose(1, 2),
+            visual_hw=hw,
             visual_mask=self.padding_mask(inputs, data_samples, hw),
-            input_hw=tuple(inputs.shape[-2:]), text=text['feats'],
-            text_mask=text['padding_mask'], sentence=text['cls'])
+            input_hw=tuple(inputs.shape[-2:]),
+            text=text['feats'],
+            text_mask=text['padding_mask'],
+            sentence=text['cls'])
 
     def extract_feat(self, inputs: Tensor,
                      data_samples: List[DetDataSample]) -> GroundingFeatures:

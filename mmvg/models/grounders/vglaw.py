@@ -34,7 +34,8 @@ class VGLAW(BaseGrounder):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
-            adapters=adapters, data_preprocessor=data_preprocessor,
+            adapters=adapters,
+            data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.text_encoder = MODELS.build(text_encoder)
@@ -50,11 +51,13 @@ class VGLAW(BaseGrounder):
         """Expression-aware visual tokens; the [CLS] language feature is
         the ``sentence``."""
         text = self.text_encoder(self.texts_of(data_samples))
-        visual, _ = self.backbone(inputs, text['feats'],
-                                  text['padding_mask'])
+        visual, _ = self.backbone(inputs, text['feats'], text['padding_mask'])
         hw = tuple(visual.shape[-2:])
         return GroundingFeatures(
-            visual=visual.flatten(2).transpose(1, 2), visual_hw=hw,
+            visual=visual.flatten(2).transpose(1, 2),
+            visual_hw=hw,
             visual_mask=self.padding_mask(inputs, data_samples, hw),
-            input_hw=tuple(inputs.shape[-2:]), text=text['feats'],
-            text_mask=text['padding_mask'], sentence=text['cls'])
+            input_hw=tuple(inputs.shape[-2:]),
+            text=text['feats'],
+            text_mask=text['padding_mask'],
+            sentence=text['cls'])

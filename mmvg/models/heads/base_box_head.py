@@ -74,9 +74,11 @@ class BaseBoxHead(BaseModule):
             xyxy = bbox_cxcywh_to_xyxy(box) * self._input_scale(sample, box)
             if rescale:
                 xyxy = self.rescale(xyxy, sample)
-            results.append(InstanceData(
-                bboxes=xyxy, scores=score,
-                labels=score.new_zeros(score.shape, dtype=torch.long)))
+            results.append(
+                InstanceData(
+                    bboxes=xyxy,
+                    scores=score,
+                    labels=score.new_zeros(score.shape, dtype=torch.long)))
         return results
 
     @staticmethod

@@ -33,7 +33,9 @@ class CellProposalHead(BaseBoxHead):
         loss_bbox, loss_iou: see :class:`BaseBoxHead`.
     """
 
-    def __init__(self, in_channels: int = 768, loss_weight: float = 1.0,
+    def __init__(self,
+                 in_channels: int = 768,
+                 loss_weight: float = 1.0,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.score = nn.Linear(in_channels, 1)
@@ -55,8 +57,8 @@ class CellProposalHead(BaseBoxHead):
         dist, cells, targets = cell_targets
         picked = torch.cat([box[index] for box, index in zip(boxes, cells)])
         target = torch.cat(targets)
-        losses = dict(
-            loss_cls=self.loss_weight * soft_cross_entropy(logits, dist))
+        losses = dict(loss_cls=self.loss_weight *
+                      soft_cross_entropy(logits, dist))
         if len(target):
             losses.update(self.box_losses(picked, target))
         else:

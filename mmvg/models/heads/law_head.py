@@ -129,8 +129,10 @@ class VGLAWHead(BaseBoxHead):
         if self.with_res:
             logits = self.mask_decoder(visual, feats.sentence)
             outputs['mask_logits'] = F.interpolate(
-                logits[:, None], size=feats.input_hw,
-                mode='bilinear', align_corners=False)[:, 0]
+                logits[:, None],
+                size=feats.input_hw,
+                mode='bilinear',
+                align_corners=False)[:, 0]
         return outputs
 
     def read_boxes(self, visual: Tensor, pooled: Tensor,
@@ -142,8 +144,7 @@ class VGLAWHead(BaseBoxHead):
                 self.box_mlp(visual.flatten(2).transpose(1, 2)),
                 tuple(weights.shape[-2:]))
             top = weights.flatten(1).argmax(-1)
-            return dict(boxes=take_cells(cells, top),
-                        cell_boxes=cells)
+            return dict(boxes=take_cells(cells, top), cell_boxes=cells)
         return dict(boxes=self.box_mlp(pooled).sigmoid())
 
     @staticmethod
@@ -167,8 +168,8 @@ class VGLAWHead(BaseBoxHead):
                     f'input of {size} (img_path='
                     f'{sample.metainfo.get("img_path")}): set pad_mask=True '
                     'in the DetDataPreprocessor.')
-            targets.append(masks.amax(dim=0) if len(masks) else
-                           ref.new_zeros(size))
+            targets.append(
+                masks.amax(dim=0) if len(masks) else ref.new_zeros(size))
         return torch.stack(targets)
 
     def loss(self, feats: GroundingFeatures,
@@ -208,8 +209,10 @@ class VGLAWHead(BaseBoxHead):
             if rescale:
                 ori_h, ori_w = sample.metainfo['ori_shape'][:2]
                 probs = F.interpolate(
-                    probs[None, None], size=(int(ori_h), int(ori_w)),
-                    mode='bilinear', align_corners=False)[0, 0]
+                    probs[None, None],
+                    size=(int(ori_h), int(ori_w)),
+                    mode='bilinear',
+                    align_corners=False)[0, 0]
             masks.append(probs[None] >= self.mask_thr)
         return masks
 
@@ -232,10 +235,12 @@ class VGLAWHead(BaseBoxHead):
             results = []
             for mask in masks:
                 score = mask.any().to(torch.float32)[None]
-                results.append(InstanceData(
-                    bboxes=mask2bbox(mask), scores=score,
-                    labels=torch.zeros(1, dtype=torch.long,
-                                       device=mask.device)))
+                results.append(
+                    InstanceData(
+                        bboxes=mask2bbox(mask),
+                        scores=score,
+                        labels=torch.zeros(
+                            1, dtype=torch.long, device=mask.device)))
         for result, mask in zip(results, masks):
             result.masks = mask
         return results

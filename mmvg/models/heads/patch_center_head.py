@@ -59,7 +59,8 @@ class PatchCenterHead(BaseBoxHead):
         losses['loss_cls'] = self.loss_cls(logits, index)
         return losses
 
-    def predict(self, feats: GroundingFeatures,
+    def predict(self,
+                feats: GroundingFeatures,
                 data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:
         logits, boxes = self(feats)

@@ -36,7 +36,8 @@ class RegTokenHead(BaseBoxHead):
         pred = self(feats)
         return self.box_losses(pred, self.gt_targets(data_samples, pred))
 
-    def predict(self, feats: GroundingFeatures,
+    def predict(self,
+                feats: GroundingFeatures,
                 data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:
         pred = self(feats)

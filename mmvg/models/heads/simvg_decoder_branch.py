@@ -42,10 +42,17 @@ class SimVGDecoderBranch(SimVGSetHead):
         self.positional_encoding = SinePositionalEncoding(
             num_feats=embed_dims // 2, normalize=True)
         self.decoder = build_detr_decoder(
-            num_layers, embed_dims, num_heads, ffn_dims, dropout,
+            num_layers,
+            embed_dims,
+            num_heads,
+            ffn_dims,
+            dropout,
             return_intermediate=True)
 
-    def forward(self, visual: Tensor, hw: Tuple[int, int], query_pos: Tensor,
+    def forward(self,
+                visual: Tensor,
+                hw: Tuple[int, int],
+                query_pos: Tensor,
                 padding_mask: Tensor,
                 ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
         """Decode patch tokens (B, h*w, C), whose padding ``padding_mask``
@@ -59,11 +66,14 @@ class SimVGDecoderBranch(SimVGSetHead):
         self.check_reference(ref_boxes)
         if self.with_reference:
             query_pos = query_pos + self.ref_embed(ref_boxes)
-        key_pos = self.positional_encoding(
-            padding_mask.unflatten(1, hw)).flatten(2).transpose(1, 2)
+        key_pos = self.positional_encoding(padding_mask.unflatten(
+            1, hw)).flatten(2).transpose(1, 2)
         memory = self.input_proj(visual)
         hidden = self.decoder(
-            query=query_pos.new_zeros(query_pos.shape), key=memory,
-            value=memory, query_pos=query_pos, key_pos=key_pos,
+            query=query_pos.new_zeros(query_pos.shape),
+            key=memory,
+            value=memory,
+            query_pos=query_pos,
+            key_pos=key_pos,
             key_padding_mask=padding_mask)
         return self.predict_layers(hidden, ref_boxes)

@@ -67,8 +67,8 @@ class SimVGHead(BaseModule):
             raise ValueError(f'test_branch must be one of {BRANCHES}, got '
                              f'{test_branch!r}')
         self.query_generator, self.decoder_branch, self.token_branch = (
-            MODELS.build(dict(cfg, in_channels=in_channels,
-                              num_queries=num_queries))
+            MODELS.build(
+                dict(cfg, in_channels=in_channels, num_queries=num_queries))
             for cfg in (query_generator, decoder_branch, token_branch))
         self.proposal_head = None if proposal_head is None else MODELS.build(
             dict(proposal_head, in_channels=in_channels))
@@ -108,8 +108,8 @@ class SimVGHead(BaseModule):
                 module.eval()
         return self
 
-    def proposals(self, feats: GroundingFeatures
-                  ) -> Optional[Tuple[Tensor, Tensor]]:
+    def proposals(self,
+                  feats: GroundingFeatures) -> Optional[Tuple[Tensor, Tensor]]:
         """The proposal head's (cell logits, cell boxes), if there is one."""
         if self.proposal_head is None:
             return None
@@ -123,12 +123,15 @@ class SimVGHead(BaseModule):
         proposals' boxes when there are proposals."""
         ref_boxes = None
         if proposals is not None:
-            ref_boxes = self.proposal_head.top_boxes(
-                *proposals, queries.shape[1], img_metas)
+            ref_boxes = self.proposal_head.top_boxes(*proposals,
+                                                     queries.shape[1],
+                                                     img_metas)
         return self.decoder_branch(feats.visual, feats.visual_hw, queries,
                                    feats.visual_mask, ref_boxes)
 
-    def token_outputs(self, feats: GroundingFeatures, queries: Tensor,
+    def token_outputs(self,
+                      feats: GroundingFeatures,
+                      queries: Tensor,
                       img_metas: Optional[List[dict]],
                       proposals: Optional[Tuple[Tensor, Tensor]],
                       target_cells: Optional[Tensor] = None) -> Tuple:
@@ -139,16 +142,19 @@ class SimVGHead(BaseModule):
         move one across the image (the pointing loss teaches the choice)."""
         ref_boxes = None
         if self.token_branch.with_reference:
-            logits = self.token_branch.point_logits(
-                feats.object_token, feats.visual, feats.visual_mask)
+            logits = self.token_branch.point_logits(feats.object_token,
+                                                    feats.visual,
+                                                    feats.visual_mask)
             if target_cells is not None:
                 logits = logits.detach().masked_fill(target_cells > 0,
                                                      float('inf'))
-            ref_boxes = self.proposal_head.top_boxes(
-                logits, proposals[1], queries.shape[1], img_metas)
+            ref_boxes = self.proposal_head.top_boxes(logits, proposals[1],
+                                                     queries.shape[1],
+                                                     img_metas)
         return self.token_branch(feats.object_token, queries, ref_boxes)
 
-    def forward(self, feats: GroundingFeatures,
+    def forward(self,
+                feats: GroundingFeatures,
                 img_metas: Optional[List[dict]] = None,
                 branch: str = 'both') -> Dict[str, Tuple[Tensor, Tensor]]:
         """Raw outputs (class logits, cxcywh) of the requested branches."""
@@ -179,26 +185,27 @@ class SimVGHead(BaseModule):
         losses = {}
         if self.proposal_head is not None or self.point_weight:
             # the target cells, shared by the proposals and the pointing
-            cells = cell_targets(
-                gt_instances, img_metas, feats.visual_hw, feats.visual)
+            cells = cell_targets(gt_instances, img_metas, feats.visual_hw,
+                                 feats.visual)
         if not self.frozen_teacher:
-            losses.update(self.decoder_branch.set_losses(
-                db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
+            losses.update(
+                self.decoder_branch.set_losses(
+                    db_cls, db_boxes, gt_instances, img_metas, prefix='db_'))
             if proposals is not None:
-                losses.update(self.proposal_head.loss(*proposals,
-                                                      cells))
+                losses.update(self.proposal_head.loss(*proposals, cells))
         tb_cls, tb_boxes = self.token_outputs(
             feats, queries, img_metas, proposals,
             cells[0] if self.token_branch.with_reference else None)
         teacher, quality = self.decoder_branch.matched_predictions(
             db_cls[-1].detach(), db_boxes[-1].detach(), gt_instances,
             img_metas)
-        losses.update(self.distill_loss(
-            self.token_branch.set_losses(tb_cls, tb_boxes, gt_instances,
-                                         img_metas, prefix='tb_'),
-            self.token_branch.set_losses(tb_cls, tb_boxes, teacher,
-                                         img_metas, prefix='tb_'),
-            quality))
+        losses.update(
+            self.distill_loss(
+                self.token_branch.set_losses(
+                    tb_cls, tb_boxes, gt_instances, img_metas, prefix='tb_'),
+                self.token_branch.set_losses(
+                    tb_cls, tb_boxes, teacher, img_metas, prefix='tb_'),
+                quality))
         if self.point_weight:
             losses.update(self.point_losses(feats, cells))
         return losses
@@ -208,21 +215,25 @@ class SimVGHead(BaseModule):
         """The token branch's pointing losses, weighted, prefixed ``tb_``."""
         dist, _, targets = cells
         nan = feats.visual.new_full((2, ), float('nan'))
-        centres = torch.stack([
-            target[0, :2] if len(target) == 1 else nan for target in targets
-        ])
-        losses = self.token_branch.point_losses(
-            feats.object_token, feats.visual, feats.visual_mask, dist,
-            centres, feats.visual_hw)
-        return {f'tb_{key}': self.point_weight * value
-                for key, value in losses.items()}
+        centres = torch.stack(
+            [target[0, :2] if len(target) == 1 else nan for target in targets])
+        losses = self.token_branch.point_losses(feats.object_token,
+                                                feats.visual,
+                                                feats.visual_mask, dist,
+                                                centres, feats.visual_hw)
+        return {
+            f'tb_{key}': self.point_weight * value
+            for key, value in losses.items()
+        }
 
-    def predict(self, feats: GroundingFeatures, data_samples: List[DetDataSample],
+    def predict(self,
+                feats: GroundingFeatures,
+                data_samples: List[DetDataSample],
                 rescale: bool = True) -> List[InstanceData]:
         """Every query's box and foreground score from ``test_branch``,
         best first (REC reads the first; GREC thresholds the scores)."""
         img_metas = [sample.metainfo for sample in data_samples]
-        cls, boxes = self(feats, img_metas, branch=self.test_branch)[
-            self.test_branch]
+        cls, boxes = self(
+            feats, img_metas, branch=self.test_branch)[self.test_branch]
         branch = getattr(self, BRANCH_MODULES[self.test_branch])
         return branch.predict_by_feat(cls, boxes, img_metas, rescale=rescale)

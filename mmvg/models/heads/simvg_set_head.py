@@ -10,17 +10,21 @@ from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 #: SimVG's losses: CE with no-object weight 0.1, 5 L1, 2 GIoU.
-LOSS_CLS = dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0,
-                class_weight=[1.0, 0.1])
+LOSS_CLS = dict(
+    type='CrossEntropyLoss',
+    use_sigmoid=False,
+    loss_weight=1.0,
+    class_weight=[1.0, 0.1])
 #: SimVG's Hungarian matching costs: class 1, L1 5, GIoU 2 (REC's
 #: one-query, one-target case is answered without the costs).
-TRAIN_CFG = dict(assigner=dict(
-    type='SingleQueryHungarianAssigner',
-    match_costs=[
-        dict(type='ClassificationCost', weight=1.),
-        dict(type='BBoxL1Cost', weight=5.0, box_format='xywh'),
-        dict(type='IoUCost', iou_mode='giou', weight=2.0)
-    ]))
+TRAIN_CFG = dict(
+    assigner=dict(
+        type='SingleQueryHungarianAssigner',
+        match_costs=[
+            dict(type='ClassificationCost', weight=1.),
+            dict(type='BBoxL1Cost', weight=5.0, box_format='xywh'),
+            dict(type='IoUCost', iou_mode='giou', weight=2.0)
+        ]))
 
 
 class SimVGSetHead(DETRHead):
@@ -54,8 +58,12 @@ class SimVGSetHead(DETRHead):
             raise ValueError('SimVG heads use a softmax over object / '
                              'no-object: set use_sigmoid=False')
         kwargs.setdefault('test_cfg', dict(max_per_img=num_queries))
-        super().__init__(num_classes=1, embed_dims=embed_dims,
-                         loss_cls=loss_cls, train_cfg=train_cfg, **kwargs)
+        super().__init__(
+            num_classes=1,
+            embed_dims=embed_dims,
+            loss_cls=loss_cls,
+            train_cfg=train_cfg,
+            **kwargs)
         self.num_queries = num_queries
         self.with_reference = with_reference
         if with_reference:
@@ -81,9 +89,10 @@ class SimVGSetHead(DETRHead):
             raise ValueError('Reference boxes go with with_reference=True '
                              'and only with it.')
 
-    def predict_layers(self, hidden_states: Tensor,
-                       ref_boxes: Optional[Tensor] = None
-                       ) -> Tuple[Tensor, Tensor]:
+    def predict_layers(
+            self,
+            hidden_states: Tensor,
+            ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
         """Class logits (..., Q, 2) and sigmoid cxcywh boxes (..., Q, 4),
         refinements of ``ref_boxes`` (..., Q, 4) in logit space if given."""
         boxes = self.fc_reg(hidden_states)
@@ -91,7 +100,9 @@ class SimVGSetHead(DETRHead):
             boxes = boxes + inverse_sigmoid(ref_boxes, eps=1e-3)
         return self.fc_cls(hidden_states), boxes.sigmoid()
 
-    def _predict_by_feat_single(self, cls_score: Tensor, bbox_pred: Tensor,
+    def _predict_by_feat_single(self,
+                                cls_score: Tensor,
+                                bbox_pred: Tensor,
                                 img_meta: dict,
                                 rescale: bool = True) -> InstanceData:
         """``DETRHead``'s post-processing; with ``rescale`` the boxes are
@@ -129,8 +140,8 @@ class SimVGSetHead(DETRHead):
                                       img_metas):
             img_h, img_w = meta['img_shape']
             scale = box.new_tensor([img_w, img_h, img_w, img_h])
-            pred = InstanceData(scores=cls, bboxes=bbox_cxcywh_to_xyxy(box)
-                                * scale)
+            pred = InstanceData(
+                scores=cls, bboxes=bbox_cxcywh_to_xyxy(box) * scale)
             result = self.assigner.assign(pred, gt, img_meta=meta)
             pos = torch.nonzero(result.gt_inds > 0, as_tuple=False)[:, 0]
             order = result.gt_inds[pos] - 1

@@ -44,8 +44,11 @@ class SimVGTokenBranch(SimVGSetHead):
         others: see :class:`SimVGSetHead`.
     """
 
-    def __init__(self, in_channels: int = 768, embed_dims: int = 256,
-                 point_dims: int = 0, num_token_mlp_layers: int = 1,
+    def __init__(self,
+                 in_channels: int = 768,
+                 embed_dims: int = 256,
+                 point_dims: int = 0,
+                 num_token_mlp_layers: int = 1,
                  **kwargs) -> None:
         super().__init__(embed_dims=embed_dims, **kwargs)
         if self.with_reference and not point_dims:
@@ -61,7 +64,9 @@ class SimVGTokenBranch(SimVGSetHead):
             self.point_patch = nn.Linear(in_channels, point_dims)
             self.point_xy = nn.Linear(in_channels, 2)
 
-    def forward(self, object_token: Tensor, queries: Tensor,
+    def forward(self,
+                object_token: Tensor,
+                queries: Tensor,
                 ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
         """Object token (B, C), queries (B, Q, D) and, with
         ``with_reference``, reference cxcywh (B, Q, 4) -> class logits
@@ -83,8 +88,8 @@ class SimVGTokenBranch(SimVGSetHead):
             padding_mask, float('-inf'))
 
     def point_losses(self, object_token: Tensor, patches: Tensor,
-                     padding_mask: Tensor, cell_dist: Tensor,
-                     centres: Tensor, hw: Tuple[int, int]) -> dict:
+                     padding_mask: Tensor, cell_dist: Tensor, centres: Tensor,
+                     hw: Tuple[int, int]) -> dict:
         """The pointing cross-entropy and the position read-out L1.
 
         Args:
@@ -101,6 +106,6 @@ class SimVGTokenBranch(SimVGSetHead):
         keep = ~padding_mask
         errors = [(self.point_xy(patches) - grid[None]).abs()[keep]]
         single = ~centres.isnan().any(-1)
-        errors.append((self.point_xy(object_token[single]) -
-                       centres[single]).abs())
+        errors.append(
+            (self.point_xy(object_token[single]) - centres[single]).abs())
         return dict(loss_point=ce, loss_point_xy=torch.cat(errors).mean())

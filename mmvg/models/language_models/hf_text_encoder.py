@@ -63,7 +63,9 @@ class HFTextEncoder(BaseModule):
                 raise ValueError(f'{vocab_file} holds no usable WordPiece '
                                  'vocabulary.')
             hf_config = AutoConfig.for_model(
-                model_type, vocab_size=len(self.tokenizer), **config,
+                model_type,
+                vocab_size=len(self.tokenizer),
+                **config,
                 **overrides)
             self.model = AutoModel.from_config(
                 hf_config, add_pooling_layer=False)
@@ -80,12 +82,14 @@ class HFTextEncoder(BaseModule):
         full = self.tokenizer(texts, add_special_tokens=True)['input_ids']
         too_long = sum(len(ids) > self.max_length for ids in full)
         if too_long:
-            warnings.warn(
-                f'{too_long} of {len(texts)} expressions exceed '
-                f'{self.max_length} tokens and were truncated.')
+            warnings.warn(f'{too_long} of {len(texts)} expressions exceed '
+                          f'{self.max_length} tokens and were truncated.')
         return self.tokenizer(
-            texts, padding=True, truncation=True,
-            max_length=self.max_length, return_tensors='pt')
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=self.max_length,
+            return_tensors='pt')
 
     def forward(self, texts: List[str]) -> Dict[str, torch.Tensor]:
         """Return token features ``feats`` (B, L, C), ``padding_mask``

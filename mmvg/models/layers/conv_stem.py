@@ -25,12 +25,14 @@ class ConvStem(nn.Sequential):
         norm_cfg: normalisation after each 3x3 convolution.
     """
 
-    def __init__(self,
-                 in_channels: int,
-                 embed_dims: int,
-                 patch_size: int,
-                 base_channels: int = 16,
-                 norm_cfg: Optional[dict] = dict(type='BN')) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        embed_dims: int,
+        patch_size: int,
+        base_channels: int = 16,
+        norm_cfg: Optional[dict] = dict(type='BN')
+    ) -> None:
         steps = math.log2(patch_size)
         if patch_size < 2 or not steps.is_integer():
             raise ValueError(
@@ -39,18 +41,21 @@ class ConvStem(nn.Sequential):
         channels = in_channels
         for i in range(int(steps)):
             out = base_channels * 2**i
-            layers.append(ConvModule(channels, out, 3, stride=2, padding=1,
-                                     norm_cfg=norm_cfg))
+            layers.append(
+                ConvModule(
+                    channels, out, 3, stride=2, padding=1, norm_cfg=norm_cfg))
             channels = out
         layers.append(nn.Conv2d(channels, embed_dims, 1))
         super().__init__(*layers)
 
 
-def build_patch_proj(in_channels: int, embed_dims: int, patch_size: int,
+def build_patch_proj(in_channels: int,
+                     embed_dims: int,
+                     patch_size: int,
                      conv_stem: Optional[dict] = None) -> nn.Module:
     """A ViT's patch projection: the patchify conv (kernel = stride = patch
     size), or a :class:`ConvStem` built with the ``conv_stem`` options."""
     if conv_stem is None:
-        return nn.Conv2d(in_channels, embed_dims, kernel_size=patch_size,
-                         stride=patch_size)
+        return nn.Conv2d(
+            in_channels, embed_dims, kernel_size=patch_size, stride=patch_size)
     return ConvStem(in_channels, embed_dims, patch_size, **conv_stem)

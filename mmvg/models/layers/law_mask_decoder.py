@@ -25,12 +25,14 @@ class LanguageMaskDecoder(nn.Module):
 
     out_stride = 4
 
-    def __init__(self,
-                 in_channels: int,
-                 lang_dims: int,
-                 in_stride: int = 16,
-                 norm_cfg: Optional[dict] = dict(type='GN', num_groups=32),
-                 act_cfg: Optional[dict] = dict(type='GELU')) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        lang_dims: int,
+        in_stride: int = 16,
+        norm_cfg: Optional[dict] = dict(type='GN', num_groups=32),
+        act_cfg: Optional[dict] = dict(type='GELU')
+    ) -> None:
         super().__init__()
         steps = math.log2(in_stride / self.out_stride)
         if steps < 0 or not steps.is_integer():
@@ -42,14 +44,17 @@ class LanguageMaskDecoder(nn.Module):
             last = i == int(steps) - 1
             layers.append(
                 ConvModule(
-                    channels, lang_dims, 2, stride=2,
+                    channels,
+                    lang_dims,
+                    2,
+                    stride=2,
                     conv_cfg=dict(type='deconv'),
                     norm_cfg=None if last else norm_cfg,
                     act_cfg=None if last else act_cfg))
             channels = lang_dims
         # stride 4 input: a 1x1 projection to d_l channels instead
-        self.upsample = nn.Sequential(*layers) if layers else nn.Conv2d(
-            in_channels, lang_dims, 1)
+        self.upsample = nn.Sequential(
+            *layers) if layers else nn.Conv2d(in_channels, lang_dims, 1)
 
     def forward(self, visual: Tensor, lang_cls: Tensor) -> Tensor:
         """Mask logits (B, 4h', 4w') at stride 4 from (B, C, h, w) features

@@ -21,18 +21,20 @@ class LanguageAdaptivePooling(nn.Module):
         pool_dims: k, the shared projection width.
     """
 
-    def __init__(self, in_channels: int, lang_dims: int,
+    def __init__(self,
+                 in_channels: int,
+                 lang_dims: int,
                  pool_dims: int = 256) -> None:
         super().__init__()
         self.visual_proj = nn.Linear(in_channels, pool_dims)
         self.lang_proj = nn.Linear(lang_dims, pool_dims)
         self.scale = 1.0 / math.sqrt(pool_dims)
 
-    def forward(self,
-                visual: Tensor,
-                lang_cls: Tensor,
-                padding_mask: Optional[Tensor] = None
-                ) -> Tuple[Tensor, Tensor]:
+    def forward(
+            self,
+            visual: Tensor,
+            lang_cls: Tensor,
+            padding_mask: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
         """Return the pooled features (B, C) and the weights (B, h, w).
 
         Args:
@@ -46,8 +48,7 @@ class LanguageAdaptivePooling(nn.Module):
         logits = torch.einsum('bnk,bk->bn', self.visual_proj(tokens),
                               self.lang_proj(lang_cls)) * self.scale
         if padding_mask is not None:
-            logits = logits.masked_fill(padding_mask.flatten(1),
-                                        float('-inf'))
+            logits = logits.masked_fill(padding_mask.flatten(1), float('-inf'))
         weights = logits.softmax(dim=-1)
         pooled = torch.einsum('bn,bnc->bc', weights, tokens)
         return pooled, weights.view(batch, height, width)

@@ -91,7 +91,11 @@ class TextGuidedQueryGenerator(BaseModule):
             return
         self.text_proj = nn.Linear(in_channels, embed_dims)
         self.decoder = build_detr_decoder(
-            num_layers, embed_dims, num_heads, ffn_dims, dropout,
+            num_layers,
+            embed_dims,
+            num_heads,
+            ffn_dims,
+            dropout,
             return_intermediate=False)
 
     def forward(self, text: Tensor, text_padding_mask: Tensor) -> Tensor:
@@ -103,9 +107,13 @@ class TextGuidedQueryGenerator(BaseModule):
         text = self.text_proj(text)
         key_pos = text_positions(text.size(1), self.embed_dims, text)
         guided = self.decoder(
-            query=torch.zeros_like(embed), key=text, value=text,
-            query_pos=embed, key_pos=key_pos.expand_as(text),
+            query=torch.zeros_like(embed),
+            key=text,
+            value=text,
+            query_pos=embed,
+            key_pos=key_pos.expand_as(text),
             key_padding_mask=text_padding_mask)[-1]
-        pool = (last_tokens_max_pool if self.text_pool == 'official' else
-                masked_max_pool)
+        pool = (
+            last_tokens_max_pool
+            if self.text_pool == 'official' else masked_max_pool)
         return guided + pool(text, text_padding_mask)[:, None] + embed

@@ -1,4 +1,4 @@
-"""Visual-linguistic fusion transformer with a learnable [REG] token (TransVG)."""
+"""TransVG's visual-linguistic fusion transformer with a [REG] token."""
 from typing import Dict, Optional
 
 import torch
@@ -40,10 +40,14 @@ class VLFusionTransformer(BaseModule):
             num_layers=num_layers,
             layer_cfg=dict(
                 self_attn_cfg=dict(
-                    embed_dims=embed_dims, num_heads=num_heads,
-                    attn_drop=dropout, proj_drop=dropout, batch_first=True),
+                    embed_dims=embed_dims,
+                    num_heads=num_heads,
+                    attn_drop=dropout,
+                    proj_drop=dropout,
+                    batch_first=True),
                 ffn_cfg=dict(
-                    embed_dims=embed_dims, feedforward_channels=ffn_dims,
+                    embed_dims=embed_dims,
+                    feedforward_channels=ffn_dims,
                     ffn_drop=dropout)))
         self.reg_token = nn.Embedding(1, embed_dims)
         self.reg_pos = nn.Embedding(1, embed_dims)

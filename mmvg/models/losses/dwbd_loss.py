@@ -24,7 +24,8 @@ class DWBDLoss(nn.Module):
             ablations: 0 trains the token branch on the ground truth only.
     """
 
-    def __init__(self, gt_weight: float = 2.0,
+    def __init__(self,
+                 gt_weight: float = 2.0,
                  teacher_weight: float = 1.0,
                  fixed_weight: Optional[float] = None) -> None:
         super().__init__()

@@ -28,7 +28,8 @@ def cell_grid(hw: Tuple[int, int], ref: Tensor) -> Tensor:
     height, width = hw
     rows, cols = torch.meshgrid(
         torch.arange(height, device=ref.device),
-        torch.arange(width, device=ref.device), indexing='ij')
+        torch.arange(width, device=ref.device),
+        indexing='ij')
     return torch.stack([cols.flatten(), rows.flatten()], dim=-1).to(ref)
 
 

@@ -4,8 +4,7 @@ from typing import Optional
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .multiway import (Multiway, OptTensor, Streams, cat_streams,
-                       split_streams)
+from .multiway import Multiway, OptTensor, Streams, cat_streams, split_streams
 
 
 class MultiwaySelfAttention(nn.Module):

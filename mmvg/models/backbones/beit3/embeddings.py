@@ -24,7 +24,10 @@ class PatchEmbedWithCLS(nn.Module):
             of the patchify conv (small models trained from scratch).
     """
 
-    def __init__(self, in_channels: int, embed_dims: int, patch_size: int,
+    def __init__(self,
+                 in_channels: int,
+                 embed_dims: int,
+                 patch_size: int,
                  conv_stem: Optional[dict] = None) -> None:
         super().__init__()
         self.patch_size = patch_size

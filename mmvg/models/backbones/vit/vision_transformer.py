@@ -21,7 +21,10 @@ class PatchEmbed(nn.Module):
     ``conv_stem`` (:class:`ConvStem` options) replaces the conv by a stem.
     """
 
-    def __init__(self, in_channels: int, embed_dims: int, patch_size: int,
+    def __init__(self,
+                 in_channels: int,
+                 embed_dims: int,
+                 patch_size: int,
                  conv_stem: Optional[dict] = None) -> None:
         super().__init__()
         self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
