@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from mmvg.models.backbones.beit3 import BEiT3, adapt_beit3_state_dict
-from mmvg.models.backbones.beit3.multiway import drop_path_streams
+from mmvg.models.backbones.beit3.multiway import Multiway, drop_path_streams
 from mmvg.registry import MODELS
 
 TINY = dict(
@@ -27,9 +27,69 @@ def batch(height=32, width=32, length=6):
     return img, ids, mask
 
 
-def test_build_from_registry():
-    model = MODELS.build(dict(type='BEiT3', **TINY))
-    assert isinstance(model, BEiT3)
+def test_build_from_registry_equals_direct_construction():
+    torch.manual_seed(0)
+    built = MODELS.build(dict(type='BEiT3', **TINY))
+    direct = tiny()
+    assert built.state_dict().keys() == direct.state_dict().keys()
+    for name, value in direct.state_dict().items():
+        assert torch.equal(built.state_dict()[name], value), name
+
+
+def test_parameter_count_matches_hand_count():
+    """Every weight of the tiny config counted by hand (C=32, 2 blocks, FFN
+    64, 2x2 patch grid, 50 words, 1024 text positions)."""
+    c, ffn, layers = 32, 64, 2
+    linear = c * c + c
+    norm = 2 * c
+    attn = 2 * (4 * linear + norm)  # q, k, v, out + sub-LN, per expert
+    mlp = 2 * (c * ffn + ffn + 2 * ffn + ffn * c + c)
+    block = attn + mlp + 2 * 2 * norm  # + two multiway pre-LNs
+    patch_conv = 3 * c * 16 * 16 + c
+    positions = (2 + 1 + 2 * 2) * c + 1024 * c
+    expected = (
+        patch_conv + c + 50 * c + positions + layers * block + 2 * norm)
+    assert expected == 94304
+    assert sum(p.numel() for p in tiny().parameters()) == expected
+
+
+def test_every_linear_and_norm_of_the_encoder_is_multiway():
+    """Each projection, norm and FFN of a block has a vision expert ``A``
+    and a text expert ``B``, equal in shape, and no module is shared."""
+    model = tiny()
+    leaves = [(n, m) for n, m in model.encoder.named_modules()
+              if isinstance(m, (torch.nn.Linear, torch.nn.LayerNorm))]
+    # 2 blocks x 2 experts x (4 projections + sub-LN, 2 pre-LNs,
+    # fc1/LN/fc2), plus the output norm's 2 experts
+    assert len(leaves) == 2 * 2 * (5 + 2 + 3) + 2
+    for name, _ in leaves:
+        assert {'A', 'B'} & set(name.split('.')), name
+    block = model.encoder.layers[0]
+    for multiway in (block.self_attn.q_proj, block.self_attn.out_proj,
+                     block.self_attn.inner_attn_ln, block.self_attn_layer_norm,
+                     block.ffn, block.final_layer_norm,
+                     model.encoder.layer_norm):
+        assert isinstance(multiway, Multiway)
+        assert multiway.A is not multiway.B
+        shapes_a = [p.shape for p in multiway.A.parameters()]
+        assert shapes_a == [p.shape for p in multiway.B.parameters()]
+
+
+def test_last_block_experts_only_touch_their_modality():
+    """In the last block nothing mixes after the FFN, so changing the text
+    FFN expert changes text outputs only and the vision expert vision only
+    (a non-constant shift, which the final LayerNorm does not cancel)."""
+    img, ids, mask = batch()
+    with torch.no_grad():
+        ref = tiny()(img, ids, mask)
+        cases = [('B', 'text', 'vision'), ('A', 'vision', 'text')]
+        for expert, changed, same in cases:
+            model = tiny()
+            bias = getattr(model.encoder.layers[-1].ffn, expert).fc2.bias
+            bias.add_(torch.linspace(-1., 1., bias.numel()))
+            out = model(img, ids, mask)
+            torch.testing.assert_close(out[same], ref[same])
+            assert not torch.allclose(out[changed], ref[changed], atol=1e-3)
 
 
 @pytest.mark.parametrize('mode', ['vision', 'text', 'joint'])
@@ -61,6 +121,18 @@ def test_padding_tokens_are_invisible():
         out, out_other = model(img, ids, mask), model(img, other, mask)
     torch.testing.assert_close(out['vision'], out_other['vision'])
     torch.testing.assert_close(out['text'][~mask], out_other['text'][~mask])
+
+
+def test_masked_padding_equals_the_unpadded_text():
+    """A sample with 2 masked padding tokens gives the vision tokens and
+    real text tokens of the same sample run alone without padding."""
+    model = tiny()
+    img, ids, mask = batch()
+    with torch.no_grad():
+        padded = model(img, ids, mask)
+        alone = model(img[1:], ids[1:, :4])
+    torch.testing.assert_close(padded['vision'][1:], alone['vision'])
+    torch.testing.assert_close(padded['text'][1:, :4], alone['text'])
 
 
 def test_joint_differs_from_single_modalities():

@@ -4,6 +4,7 @@ import copy
 import glob
 import os.path as osp
 import re
+from typing import Callable
 
 import pytest
 import torch
@@ -146,18 +147,51 @@ def test_config_trains_and_tests_one_step(config, synthetic_root):
     point_at(cfg, synthetic_root)
     model = MODELS.build(cfg.model)
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    before = [p.detach().clone() for p in model.parameters()]
+    params = dict(model.named_parameters())
+    before = {n: p.detach().clone() for n, p in params.items()}
+    with_grad = set()  # names of parameters that got a non-zero gradient
+
+    def record(name: str) -> Callable[[torch.Tensor], None]:
+
+        def hook(param: torch.Tensor) -> None:
+            if param.grad.abs().sum() > 0:
+                with_grad.add(name)
+
+        return hook
+
+    for name, param in params.items():
+        if param.requires_grad:
+            param.register_post_accumulate_grad_hook(record(name))
     losses = model.train_step(
         batch_of(cfg.train_dataloader.dataset), optim_wrapper)
     assert all(torch.isfinite(v) for v in losses.values())
-    changed = [
-        not torch.equal(b, p) for b, p in zip(before, model.parameters())
-    ]
-    assert any(changed)
+    changed = {n for n, p in params.items() if not torch.equal(before[n], p)}
+    frozen = {n for n, p in params.items() if not p.requires_grad}
+    assert with_grad and with_grad <= changed
+    assert not frozen & changed
+    head = model.bbox_head
+    if getattr(head, 'frozen_teacher', False):
+        teacher = {
+            f'bbox_head.{name}.{param_name}'
+            for name, module in head.named_children()
+            if module in head.teacher_modules()
+            for param_name, _ in module.named_parameters()
+        }
+        assert teacher and frozen == teacher
 
     model.eval()
     outputs = model.test_step(batch_of(cfg.test_dataloader.dataset))
-    assert all(len(out.pred_instances.bboxes) >= 1 for out in outputs)
+    num_preds = cfg.model.bbox_head.get('num_queries', 1)
+    for out in outputs:
+        bboxes, scores = out.pred_instances.bboxes, out.pred_instances.scores
+        assert bboxes.shape == (num_preds, 4) and scores.shape == (num_preds, )
+        assert torch.equal(scores, scores.sort(descending=True).values)
+        # DETR heads clamp to the input size, then divide by scale_factor:
+        # float32 rounding may pass the original size by ~1e-5 px
+        height, width = (size + 1e-4 for size in out.metainfo['ori_shape'])
+        x1, y1, x2, y2 = bboxes.unbind(-1)
+        assert torch.all((0 <= x1) & (x1 <= x2) & (x2 <= width))
+        assert torch.all((0 <= y1) & (y1 <= y2) & (y2 <= height))
 
 
 def test_every_config_is_collected():

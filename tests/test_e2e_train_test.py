@@ -2,10 +2,38 @@
 import glob
 import json
 import os.path as osp
+from typing import List, Sequence
 
 import pytest
 from conftest import TINY_CONFIG, synthetic_cfg_options
+from mmengine.config import Config
 from utils_cli import json_log_records, logged_test_metrics, python_tool
+
+from mmvg.registry import DATASETS
+
+
+def val_split(root) -> List[dict]:
+    """Data infos of the tiny config's val split under ``root``."""
+    cfg = Config.fromfile(TINY_CONFIG).val_dataloader.dataset
+    cfg.update(data_root=f'{root}/', pipeline=[])
+    dataset = DATASETS.build(cfg)
+    return [dataset.get_data_info(i) for i in range(len(dataset))]
+
+
+def box_iou(box: Sequence[float], other: Sequence[float]) -> float:
+    """IoU of two (x1, y1, x2, y2) boxes."""
+    width = min(box[2], other[2]) - max(box[0], other[0])
+    height = min(box[3], other[3]) - max(box[1], other[1])
+    inter = max(width, 0.) * max(height, 0.)
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    area_other = (other[2] - other[0]) * (other[3] - other[1])
+    return inter / (area + area_other - inter)
+
+
+def top_box(record: dict) -> List[float]:
+    """Highest-scoring box of a dumped prediction record."""
+    scores = record['scores']
+    return record['bboxes'][max(range(len(scores)), key=scores.__getitem__)]
 
 
 @pytest.fixture(scope='module')
@@ -18,12 +46,12 @@ def trained(synthetic_root, tmp_path_factory):
     return work_dir
 
 
-def test_train_logs_losses_and_val_metrics(trained):
+def test_train_logs_losses_and_val_metrics(trained, synthetic_root):
     records = json_log_records(trained)
     assert any('loss_cls' in r for r in records)
     val = [r for r in records if 'REC/Acc@0.5' in r]
     assert len(val) == 1
-    assert 0.0 <= val[0]['REC/Acc@0.5'] <= 1.0
+    assert val[0]['REC/num_samples'] == len(val_split(synthetic_root))
     assert osp.exists(osp.join(trained, 'epoch_1.pth'))
 
 
@@ -44,6 +72,25 @@ def test_test_dumps_draws_and_round_trips(trained, synthetic_root, tmp_path):
     assert all(len(r['bboxes']) == 1 for r in records)
     pictures = glob.glob(osp.join(test_dir, '*', 'vis', '*.jpg'))
     assert len(pictures) == num_samples
+
+    # the val accuracy logged in training is that of the saved checkpoint
+    # (the test loader is the val loader), and of the dumped boxes against
+    # the dataset's targets
+    logged = [r for r in json_log_records(trained) if 'REC/Acc@0.5' in r][0]
+    for key in ('REC/Acc@0.5', 'REC/Acc@0.75', 'REC/mIoU'):
+        assert metrics[key] == pytest.approx(logged[key], abs=1e-6), key
+    targets = {
+        (info['ref_id'], info['sent_id']): info['instances'][0]['bbox']
+        for info in val_split(synthetic_root)
+    }
+    assert {(r['ref_id'], r['sent_id']) for r in records} == targets.keys()
+    ious = [
+        box_iou(top_box(r), targets[r['ref_id'], r['sent_id']])
+        for r in records
+    ]
+    assert logged['REC/Acc@0.5'] == pytest.approx(
+        sum(iou >= 0.5 for iou in ious) / len(ious), abs=1e-6)
+    assert logged['REC/mIoU'] == pytest.approx(sum(ious) / len(ious), abs=1e-6)
 
     scored = str(tmp_path / 'metrics.json')
     python_tool('analysis_tools/eval_metric.py', TINY_CONFIG, preds,

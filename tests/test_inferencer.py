@@ -1,6 +1,9 @@
 """GroundingInferencer and demo/image_demo.py on a tiny random model."""
 import glob
+import json
 import os.path as osp
+import re
+from typing import List, Tuple
 
 import mmcv
 import pytest
@@ -22,6 +25,13 @@ def tiny_cfg(synthetic_root):
 
 def an_image(root) -> str:
     return sorted(glob.glob(f'{root}/images/*.png'))[0]
+
+
+def printed_boxes(out: str) -> List[Tuple[List[float], float]]:
+    """``(box, score)`` of every ``box [x1, y1, x2, y2] score s`` line
+    printed by demo/image_demo.py."""
+    lines = re.findall(r'^box (\[.*\]) score (\S+)$', out, re.MULTILINE)
+    return [(json.loads(box), float(score)) for box, score in lines]
 
 
 def test_paths_and_arrays_give_the_same_boxes(tiny_cfg, synthetic_root):
@@ -49,9 +59,20 @@ def test_image_demo_saves_a_picture(tiny_cfg, synthetic_root, tmp_path):
     checkpoint = str(tmp_path / 'tiny.pth')
     save_checkpoint({'state_dict': inferencer.model.state_dict()}, checkpoint)
     out_file = str(tmp_path / 'result.jpg')
-    out = run_tool([
-        'python', 'demo/image_demo.py',
-        an_image(synthetic_root), 'the red circle', config, checkpoint,
-        '--out-file', out_file
-    ])
-    assert 'box [' in out and osp.exists(out_file)
+    image = an_image(synthetic_root)
+    text = 'the red circle'
+    args = [image, text, config, checkpoint, '--out-file', out_file]
+    out = run_tool(['python', 'demo/image_demo.py', *args])
+    printed = printed_boxes(out)
+    # the same checkpoint through the inferencer gives the printed boxes
+    loaded = GroundingInferencer(config, checkpoint)
+    pred = loaded(image, text)[0].pred_instances
+    in_memory = inferencer(image, text)[0].pred_instances
+    torch.testing.assert_close(pred.bboxes, in_memory.bboxes)
+    assert len(printed) == len(pred) == 1
+    for (box, score), ref_box, ref_score in zip(printed, pred.bboxes.tolist(),
+                                                pred.scores.tolist()):
+        assert box == pytest.approx(ref_box, abs=0.05 + 1e-6)  # 1 decimal
+        assert score == pytest.approx(ref_score, abs=5e-4 + 1e-9)
+    assert f'saved {out_file}' in out
+    assert osp.exists(out_file)

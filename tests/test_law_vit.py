@@ -124,7 +124,7 @@ def test_loads_vit_checkpoint_with_generator_reported_new(tmp_path):
 
 def test_batch_mismatch_raises():
     law_vit, _ = build_pair(CONFIGS['global_cls'])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='2 images but 3 expressions'):
         law_vit(torch.randn(2, 3, 64, 64), torch.randn(3, 4, LANG))
 
 

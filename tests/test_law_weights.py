@@ -77,13 +77,17 @@ def test_different_expressions_give_different_weights():
     assert (cores[0, 0] - cores[0, 1]).abs().max() > 1e-3  # layer-specific
 
 
-@pytest.mark.parametrize('feats, mask', [
-    (torch.randn(2, 5, LANG + 1), None),
-    (torch.randn(2, 5, LANG), torch.zeros(2, 4, dtype=torch.bool)),
-    (torch.randn(2, 5, LANG), torch.tensor([[False] * 5, [True] * 5])),
+SHORT_MASK = torch.zeros(2, 4, dtype=torch.bool)
+ALL_PADDING = torch.tensor([[False] * 5, [True] * 5])
+
+
+@pytest.mark.parametrize('feats, mask, match', [
+    (torch.randn(2, 5, LANG + 1), None, f'{LANG + 1} channels, expected'),
+    (torch.randn(2, 5, LANG), SHORT_MASK, r'\(2, 4\), expected \(2, 5\)'),
+    (torch.randn(2, 5, LANG), ALL_PADDING, 'only padding tokens'),
 ])
-def test_bad_inputs_raise(feats, mask):
-    with pytest.raises(ValueError):
+def test_bad_inputs_raise(feats, mask, match):
+    with pytest.raises(ValueError, match=match):
         generator()(feats, mask)
 
 

@@ -18,7 +18,6 @@ def test_mmdet_and_mmvg_names_side_by_side():
     assert MODELS.get('GIoULoss') is GIoULoss
     assert MODELS.get('mmdet.GIoULoss') is GIoULoss
     assert TASK_UTILS.get('HungarianAssigner') is HungarianAssigner
-    assert MODELS.get('DetrTransformerDecoder') is not None
     loss = MODELS.build(dict(type='GIoULoss', loss_weight=2.0))
     assert loss.loss_weight == 2.0
 

@@ -4,7 +4,6 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
-
 from utils_cli import ROOT
 
 

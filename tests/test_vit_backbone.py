@@ -127,14 +127,14 @@ def test_build_from_registry_and_drop_path_trains():
     assert model.pos_embed.grad is not None
 
 
-@pytest.mark.parametrize(
-    'kwargs',
-    [
-        dict(window_size=14),  # windows need with_cls_token=False
-        dict(use_rel_pos=True),
-        dict(with_cls_token=False, global_attn_indexes=[1]),  # no window_size
-        dict(with_cls_token=False, window_size=14, global_attn_indexes=[12]),
-    ])
-def test_rejects_inconsistent_configs(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(window_size=14), 'set with_cls_token=False'),
+    (dict(use_rel_pos=True), 'set with_cls_token=False'),
+    (dict(with_cls_token=False, global_attn_indexes=[1]),
+     'global_attn_indexes needs window_size > 0'),
+    (dict(with_cls_token=False, window_size=14, global_attn_indexes=[12]),
+     re.escape('global_attn_indexes [12] out of range for 12 layers')),
+])
+def test_rejects_inconsistent_configs(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         VisionTransformer(embed_dims=32, num_heads=2, **kwargs)

@@ -1,5 +1,4 @@
-"""Transforms that check or replace the referring expression."""
-from typing import Optional
+"""Checking and replacing the referring expression."""
 
 from mmcv.transforms import BaseTransform
 
@@ -25,37 +24,6 @@ def check_expression(results: dict) -> str:
         raise ValueError(f'Empty expression {text!r} '
                          f'({describe_sample(results)})')
     return text
-
-
-@TRANSFORMS.register_module()
-class CheckExpression(BaseTransform):
-    """Reject samples whose expression is missing, blank or too long.
-
-    Tokenizers truncate long expressions silently; ``max_words`` catches
-    broken annotations (e.g. concatenated sentences) instead.
-
-    Args:
-        max_words: the largest allowed number of whitespace-separated words;
-            ``None`` disables the length check.
-    """
-
-    def __init__(self, max_words: Optional[int] = None) -> None:
-        if max_words is not None and max_words < 1:
-            raise ValueError(f'max_words must be >= 1, got {max_words}')
-        self.max_words = max_words
-
-    def transform(self, results: dict) -> dict:
-        """Check ``results['text']``; return ``results`` unchanged."""
-        text = check_expression(results)
-        num_words = len(text.split())
-        if self.max_words is not None and num_words > self.max_words:
-            raise ValueError(
-                f'Expression has {num_words} words, more than max_words='
-                f'{self.max_words}: {text!r} ({describe_sample(results)})')
-        return results
-
-    def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(max_words={self.max_words})'
 
 
 @TRANSFORMS.register_module()

@@ -1,4 +1,3 @@
-from . import mmdet_transformer_layers  # noqa: F401
 from .conv_stem import ConvStem, build_patch_proj
 from .language_adaptive_weights import LanguageAdaptiveWeights
 from .law_mask_decoder import LanguageMaskDecoder
