@@ -186,9 +186,9 @@ def test_config_trains_and_tests_one_step(config, synthetic_root):
         bboxes, scores = out.pred_instances.bboxes, out.pred_instances.scores
         assert bboxes.shape == (num_preds, 4) and scores.shape == (num_preds, )
         assert torch.equal(scores, scores.sort(descending=True).values)
-        # DETR heads clamp to the input size, then divide by scale_factor:
-        # float32 rounding may pass the original size by ~1e-5 px
-        height, width = (size + 1e-4 for size in out.metainfo['ori_shape'])
+        # exact: SimVG's set heads clip to ori_shape after undoing the
+        # resize (where DETRHead's rounding could pass it by ~1e-5 px)
+        height, width = out.metainfo['ori_shape'][:2]
         x1, y1, x2, y2 = bboxes.unbind(-1)
         assert torch.all((0 <= x1) & (x1 <= x2) & (x2 <= width))
         assert torch.all((0 <= y1) & (y1 <= y2) & (y2 <= height))

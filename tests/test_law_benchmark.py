@@ -3,7 +3,7 @@ measured times, FLOPs and parameters (timer replaced by fixed times)."""
 from typing import List
 
 import torch
-from utils_cli import load_tool_module
+from utils_cli import fix_paired_medians, load_tool_module
 
 from mmvg.models.backbones.vit import LanguageAdaptiveViT, VisionTransformer
 from mmvg.utils.benchmark import gflops
@@ -21,16 +21,7 @@ def table_rows(out: str) -> List[List[str]]:
 
 def test_tiny_benchmark_table_comes_from_the_measurements(capsys, monkeypatch):
     module = load_tool_module('analysis_tools/benchmark_law.py')
-    times = iter(TIMES)
-    calls = []
-
-    def fake_medians(fns, warmup, repeats, device):
-        calls.append((len(fns), warmup, repeats))
-        for fn in fns:  # the timed calls still run once
-            fn()
-        return list(next(times))
-
-    monkeypatch.setattr(module, 'paired_medians', fake_medians)
+    calls = fix_paired_medians(monkeypatch, module, TIMES)
     rows = module.main([
         '--tiny', '--warmup', '3', '--repeats', '7', '--threads', '1',
         '--batch-sizes', '1', '2'

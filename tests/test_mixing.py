@@ -51,12 +51,11 @@ def test_pair_trains_one_step_and_predicts(encoder, head, synthetic_root):
     cfg = synthetic(ENCODERS[encoder])
     cfg.model.bbox_head = head_cfg(head)
     cfg.model.data_preprocessor.pad_mask = True
-    model_cfg = cfg.model
     cfg.train_dataloader, cfg.test_dataloader = (data_cfg.train_dataloader,
                                                  data_cfg.test_dataloader)
     point_at(cfg, synthetic_root)
     torch.manual_seed(0)
-    model = MODELS.build(model_cfg)
+    model = MODELS.build(cfg.model)
     train = model.data_preprocessor(
         batch_of(cfg.train_dataloader.dataset), True)
     feats = model.extract_feat(train['inputs'], train['data_samples'])

@@ -33,8 +33,8 @@ def my_head_cls():
 def doc_config(tmp_path) -> Config:
     """The doc's config snippet, its ``_base_`` made absolute."""
     text = next(block for block in doc_blocks() if '_base_' in block)
-    text = text.replace("'../synthetic/",
-                        repr(osp.join(ROOT, 'configs', 'synthetic', ''))[:-1])
+    text = text.replace('../synthetic/',
+                        osp.join(ROOT, 'configs', 'synthetic') + '/')
     path = tmp_path / 'my_head_config.py'
     path.write_text(text)
     return Config.fromfile(str(path))

@@ -5,7 +5,7 @@ from typing import List
 
 from mmengine.config import Config
 from torch import nn
-from utils_cli import load_tool_module
+from utils_cli import fix_paired_medians, load_tool_module
 
 from mmvg.registry import MODELS
 from mmvg.utils import register_all_modules
@@ -30,16 +30,7 @@ def table_rows(out: str) -> List[List[str]]:
 def test_tiny_benchmark_reports_the_models_and_the_measurements(
         capsys, monkeypatch):
     module = load_tool_module('analysis_tools/benchmark_simvg.py')
-    times = iter(TIMES)
-    calls = []
-
-    def fake_medians(fns, warmup, repeats, device):
-        calls.append((len(fns), warmup, repeats))
-        for fn in fns:  # the timed calls still run once
-            fn()
-        return list(next(times))
-
-    monkeypatch.setattr(module, 'paired_medians', fake_medians)
+    calls = fix_paired_medians(monkeypatch, module, TIMES)
     rows = module.main([
         '--tiny', '--warmup', '2', '--repeats', '5', '--threads', '1',
         '--batch-sizes', '1', '2'

@@ -1,6 +1,7 @@
 """GroundingFeatures: the typed contract between a grounder's encoders and
 its head, so that any encoder can sit under any head."""
-from dataclasses import dataclass, fields
+import dataclasses
+from dataclasses import dataclass
 from typing import Optional, Tuple
 
 import torch
@@ -87,7 +88,6 @@ class GroundingFeatures:
         return self.visual_mask.reshape(-1, *self.visual_hw)
 
     def replace(self, **changes) -> 'GroundingFeatures':
-        """A copy with some fields replaced (e.g. by a neck or a fusion)."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return GroundingFeatures(**values)
+        """A copy with some fields replaced (e.g. by an adapter), checked
+        again."""
+        return dataclasses.replace(self, **changes)

@@ -2,16 +2,10 @@
 from typing import Optional
 
 from mmengine.model import BaseModule
-from torch import Tensor
 
+from mmvg.models.utils import masked_mean
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
-
-
-def masked_mean(tokens: Tensor, padding_mask: Tensor) -> Tensor:
-    """Mean over the non-padding tokens of (B, N, C) -> (B, C)."""
-    keep = (~padding_mask)[..., None].to(tokens)
-    return (tokens * keep).sum(1) / keep.sum(1).clamp(min=1)
 
 
 @MODELS.register_module()

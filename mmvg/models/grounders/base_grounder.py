@@ -63,6 +63,22 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
             [sample.metainfo['img_shape'][:2]
              for sample in data_samples], size).flatten(1)
 
+    def map_features(self, inputs: Tensor, data_samples: SampleList,
+                     visual: Tensor, text: Dict[str,
+                                                Tensor]) -> GroundingFeatures:
+        """The contract from a (B, C, h, w) visual map and a text encoder's
+        output (``feats``, ``padding_mask``, ``cls``, as ``HFTextEncoder``
+        gives them); the [CLS] feature is the ``sentence``."""
+        hw = tuple(visual.shape[-2:])
+        return GroundingFeatures(
+            visual=visual.flatten(2).transpose(1, 2),
+            visual_hw=hw,
+            visual_mask=self.padding_mask(inputs, data_samples, hw),
+            input_hw=tuple(inputs.shape[-2:]),
+            text=text['feats'],
+            text_mask=text['padding_mask'],
+            sentence=text['cls'])
+
     @abstractmethod
     def extract_feat(self, inputs: Tensor,
                      data_samples: SampleList) -> GroundingFeatures:

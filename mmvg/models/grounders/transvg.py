@@ -51,17 +51,9 @@ class TransVG(BaseGrounder):
     def encode(self, inputs: Tensor,
                data_samples: List[DetDataSample]) -> GroundingFeatures:
         """The two modalities apart: last-level visual tokens, BERT's."""
-        feat = self.neck(self.backbone(inputs))[-1]
-        hw = tuple(feat.shape[-2:])
+        visual = self.neck(self.backbone(inputs))[-1]
         text = self.text_encoder(self.texts_of(data_samples))
-        return GroundingFeatures(
-            visual=feat.flatten(2).transpose(1, 2),
-            visual_hw=hw,
-            visual_mask=self.padding_mask(inputs, data_samples, hw),
-            input_hw=tuple(inputs.shape[-2:]),
-            text=text['feats'],
-            text_mask=text['padding_mask'],
-            sentence=text['cls'])
+        return self.map_features(inputs, data_samples, visual, text)
 
     def extract_feat(self, inputs: Tensor,
                      data_samples: List[DetDataSample]) -> GroundingFeatures:

@@ -52,12 +52,4 @@ class VGLAW(BaseGrounder):
         the ``sentence``."""
         text = self.text_encoder(self.texts_of(data_samples))
         visual, _ = self.backbone(inputs, text['feats'], text['padding_mask'])
-        hw = tuple(visual.shape[-2:])
-        return GroundingFeatures(
-            visual=visual.flatten(2).transpose(1, 2),
-            visual_hw=hw,
-            visual_mask=self.padding_mask(inputs, data_samples, hw),
-            input_hw=tuple(inputs.shape[-2:]),
-            text=text['feats'],
-            text_mask=text['padding_mask'],
-            sentence=text['cls'])
+        return self.map_features(inputs, data_samples, visual, text)
