@@ -45,3 +45,14 @@ def synthetic_cfg_options(root, batch_size: int = 4) -> list:
         f'test_dataloader.batch_size={batch_size}',
         'default_hooks.logger.interval=1',
     ]
+
+
+@pytest.fixture(scope='module')
+def spm_path(tmp_path_factory):
+    """A sentencepiece model of the synthetic set's words (SimVG's
+    tokenizer input), made by tools/dataset_converters/make_synthetic_spm.py.
+    """
+    from test_simvg_spm import WORDS, load_tool, write_vocab
+    root = tmp_path_factory.mktemp('spm')
+    write_vocab(root, WORDS)
+    return load_tool().make_synthetic_spm(str(root))

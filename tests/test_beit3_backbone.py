@@ -170,22 +170,6 @@ def test_every_parameter_gets_a_gradient_in_joint_mode():
     assert unused == []
 
 
-def test_sine_pos_init_gives_patches_local_positions():
-    """Patch rows start as DETR's 2-D sine encoding (neighbours close, far
-    patches apart); [CLS], the unused offset rows and text stay as built."""
-    model = tiny(img_size=64, sine_pos_init=True)
-    table = model.encoder.embed_positions.A.weight.detach().clone()
-    model.init_weights()
-    new = model.encoder.embed_positions.A.weight.detach()
-    assert torch.equal(new[:3], table[:3])
-    grid = new[3:].reshape(4, 4, -1)
-    assert not torch.equal(new[3:], table[3:])
-    near = (grid[0, 0] - grid[0, 1]).norm()
-    far = (grid[0, 0] - grid[3, 3]).norm()
-    assert near < far
-    assert model.encoder.embed_positions.A.weight.requires_grad
-
-
 def test_drop_path_is_shared_by_both_streams():
     torch.manual_seed(0)
     vision, text = torch.ones(64, 3, 4), torch.ones(64, 2, 4)

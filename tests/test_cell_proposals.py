@@ -1,12 +1,11 @@
 """CellProposalHead (targets, losses, reference boxes), the decoder
-branch's reference refinement and the token branch's pointing scores."""
-import pytest
+branch's reference refinement and the token branch's pointing scores (the
+SimVG aids)."""
 import torch
 from mmengine.structures import InstanceData
 
-from mmvg.models.heads.cell_proposal_head import CellProposalHead
-from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
-from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
+from mmvg.models.aids import (CellProposalHead, PointingTokenBranch,
+                              ReferencedDecoderBranch)
 from mmvg.models.losses import soft_cross_entropy
 from mmvg.models.utils import cell_boxes, cell_targets
 
@@ -88,15 +87,14 @@ def test_top_boxes_are_renormalised_to_img_shape():
 
 def test_decoder_branch_refines_its_reference_boxes():
     torch.manual_seed(0)
-    head = SimVGDecoderBranch(
+    head = ReferencedDecoderBranch(
         in_channels=8,
         embed_dims=16,
         num_layers=2,
         num_heads=2,
         ffn_dims=32,
         dropout=0.,
-        num_queries=2,
-        with_reference=True).eval()
+        num_queries=2).eval()
     ref = torch.tensor([[[.3, .4, .2, .1], [.7, .6, .5, .5]]])
     head.init_weights()
     no_padding = torch.zeros(1, 4, dtype=torch.bool)
@@ -104,18 +102,12 @@ def test_decoder_branch_refines_its_reference_boxes():
         torch.randn(1, 4, 8), (2, 2), torch.randn(1, 2, 16), no_padding, ref)
     # a zero refinement returns the references at every layer
     assert torch.allclose(boxes, ref.expand(2, -1, -1, -1), atol=1e-6)
-    with pytest.raises(ValueError, match='Reference boxes'):
-        head(torch.randn(1, 4, 8), (2, 2), torch.randn(1, 2, 16), no_padding)
 
 
 def test_token_branch_refines_its_reference_boxes():
     torch.manual_seed(0)
-    branch = SimVGTokenBranch(
-        in_channels=8,
-        embed_dims=16,
-        point_dims=4,
-        num_queries=2,
-        with_reference=True)
+    branch = PointingTokenBranch(
+        in_channels=8, embed_dims=16, point_dims=4, num_queries=2)
     branch.init_weights()
     ref = torch.tensor([[[.3, .4, .2, .1], [.7, .6, .5, .5]]])
     _, boxes = branch(torch.randn(1, 8), torch.randn(1, 2, 16), ref)
@@ -124,15 +116,11 @@ def test_token_branch_refines_its_reference_boxes():
     cls1, _ = branch(torch.zeros(1, 8), torch.zeros(1, 2, 16), ref)
     cls2, _ = branch(torch.zeros(1, 8), torch.zeros(1, 2, 16), ref / 2)
     assert not torch.allclose(cls1, cls2)
-    with pytest.raises(ValueError, match='Reference boxes'):
-        branch(torch.randn(1, 8), torch.randn(1, 2, 16))
-    with pytest.raises(ValueError, match='point_dims'):
-        SimVGTokenBranch(in_channels=8, embed_dims=16, with_reference=True)
 
 
 def test_token_branch_points_with_the_object_token():
     torch.manual_seed(0)
-    branch = SimVGTokenBranch(in_channels=8, embed_dims=16, point_dims=4)
+    branch = PointingTokenBranch(in_channels=8, embed_dims=16, point_dims=4)
     patches = torch.randn(2, 6, 8)
     mask = torch.zeros(2, 6, dtype=bool)
     mask[1, 4:] = True
@@ -147,7 +135,7 @@ def test_token_branch_points_with_the_object_token():
 
 
 def test_position_read_out_targets_cell_centres_and_the_target():
-    branch = SimVGTokenBranch(in_channels=4, embed_dims=8, point_dims=4)
+    branch = PointingTokenBranch(in_channels=4, embed_dims=8, point_dims=4)
     with torch.no_grad():  # read channels 0 and 1 as (x, y)
         branch.point_xy.weight.copy_(torch.eye(4)[:2])
         branch.point_xy.bias.zero_()

@@ -1,11 +1,13 @@
-"""ConvStem and the conv_stem option of the BEiT-3 and ViT backbones."""
+"""ConvStem (an aid) and the patch_embed option of the BEiT-3 and ViT
+backbones."""
 import pytest
 import torch
 from torch import nn
 
+from mmvg.models.aids import ConvStem
 from mmvg.models.backbones.beit3 import BEiT3
 from mmvg.models.backbones.vit import LanguageAdaptiveViT
-from mmvg.models.layers import ConvStem, build_patch_proj
+from mmvg.models.layers import build_patch_proj
 
 
 def test_stem_reaches_the_patch_stride_with_doubling_widths():
@@ -20,7 +22,9 @@ def test_stem_reaches_the_patch_stride_with_doubling_widths():
 def test_patch_proj_is_the_patchify_conv_by_default():
     proj = build_patch_proj(3, 8, 16)
     assert isinstance(proj, nn.Conv2d) and proj.kernel_size == (16, 16)
-    assert isinstance(build_patch_proj(3, 8, 16, dict()), ConvStem)
+    stem = build_patch_proj(3, 8, 16, dict(type='ConvStem', base_channels=4))
+    assert isinstance(stem, ConvStem) and stem[-1].out_channels == 8
+    assert stem(torch.randn(1, 3, 32, 48)).shape == (1, 8, 2, 3)
 
 
 def test_backbones_take_a_stem():
@@ -29,7 +33,7 @@ def test_backbones_take_a_stem():
         img_size=64,
         patch_size=16,
         vocab_size=16,
-        conv_stem=dict(base_channels=4))
+        patch_embed=dict(type='ConvStem', base_channels=4))
     beit3.init_weights()
     assert isinstance(beit3.vision_embed.proj, ConvStem)
     out = beit3(torch.randn(2, 3, 64, 32))
@@ -43,7 +47,7 @@ def test_backbones_take_a_stem():
         lang_dims=16,
         num_groups=2,
         with_cls_token=False,
-        conv_stem=dict(base_channels=4))
+        patch_embed=dict(type='ConvStem', base_channels=4))
     vit.init_weights()
     visual, _ = vit(
         torch.randn(2, 3, 64, 64), torch.randn(2, 3, 16),

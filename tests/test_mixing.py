@@ -1,5 +1,6 @@
 """Every (encoder, head) pair the registry offers trains one step and
 predicts: the GroundingFeatures contract is all a head reads."""
+import copy
 import itertools
 import os.path as osp
 
@@ -9,6 +10,7 @@ from mmengine.config import Config
 from test_configs import batch_of, point_at
 from utils_cli import ROOT
 
+import mmvg.models.aids as aids
 import mmvg.models.heads as heads
 from mmvg.registry import MODELS
 
@@ -17,16 +19,21 @@ ENCODERS = dict(
     TransVG='transvg_tiny_synthetic.py',
     SimVG='simvg_tiny_synthetic.py',
     VGLAW='vglaw_tiny_synthetic.py')
-#: every head at the tiny width (128), keyed by its type
+#: every head, the paper ones and the aids, at the tiny width (128), keyed
+#: by its type
 HEADS = dict(
     PatchCenterHead=dict(type='PatchCenterHead', in_channels=128),
     RegTokenHead=dict(type='RegTokenHead', in_channels=128),
     SimVGHead='simvg_tiny_synthetic.py',
-    VGLAWHead='vglaw_tiny_synthetic.py')
-#: what mmvg.models.heads exports that is a part or base of a head
+    SimVGCellHead='simvg_tiny_synthetic.py',
+    VGLAWHead='vglaw_tiny_synthetic.py',
+    VGLAWCellHead='vglaw_tiny_synthetic.py')
+#: what mmvg.models.heads and mmvg.models.aids export that is a part or
+#: base of a head, or no head
 PARTS = {
-    'BaseBoxHead', 'CellProposalHead', 'SimVGDecoderBranch', 'SimVGSetHead',
-    'SimVGTokenBranch'
+    'BaseBoxHead', 'CellProposalHead', 'ConvStem', 'PointingTokenBranch',
+    'ReferenceRefinement', 'ReferencedDecoderBranch', 'Sine2DPositionInit',
+    'SimVGDecoderBranch', 'SimVGSetHead', 'SimVGTokenBranch'
 }
 
 
@@ -34,13 +41,32 @@ def synthetic(name: str) -> Config:
     return Config.fromfile(osp.join(ROOT, 'configs', 'synthetic', name))
 
 
+def without_aids(head: dict) -> dict:
+    """The paper's head from a tiny synthetic config's aided one."""
+    head = copy.deepcopy(head)
+    if head.type == 'SimVGCellHead':
+        head.type = 'SimVGHead'
+        head.pop('proposal_head', None)
+        head.pop('point_weight', None)
+        head.decoder_branch.type = 'SimVGDecoderBranch'
+        head.token_branch.type = 'SimVGTokenBranch'
+        head.token_branch.pop('point_dims', None)
+    elif head.type == 'VGLAWCellHead':
+        head.type = 'VGLAWHead'
+        head.pop('loss_lap', None)
+    return head
+
+
 def head_cfg(name: str) -> dict:
     cfg = HEADS[name]
-    return synthetic(cfg).model.bbox_head if isinstance(cfg, str) else cfg
+    if not isinstance(cfg, str):
+        return cfg
+    head = synthetic(cfg).model.bbox_head
+    return head if head.type == name else without_aids(head)
 
 
 def test_every_exported_head_is_mixed():
-    assert set(heads.__all__) == set(HEADS) | PARTS
+    assert set(heads.__all__) | set(aids.__all__) == set(HEADS) | PARTS
 
 
 @pytest.mark.parametrize('encoder,head',
@@ -86,4 +112,4 @@ def test_pair_trains_one_step_and_predicts(encoder, head, synthetic_root):
         assert pred.bboxes.shape == (expected, 4)
         assert (pred.bboxes[:, 0::2] <= width).all()
         assert (pred.bboxes[:, 1::2] <= height).all()
-        assert ('masks' in pred) == (head == 'VGLAWHead')
+        assert ('masks' in pred) == head.startswith('VGLAW')

@@ -7,6 +7,7 @@ import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmengine.config import Config
+from test_mixing import without_aids
 from test_simvg_spm import load_tool as load_spm_tool
 from utils_cli import ROOT, load_tool_module
 
@@ -106,13 +107,9 @@ def tiny_simvg(synthetic_root):
     cfg.model.tokenizer.spm_path = load_spm_tool().make_synthetic_spm(
         str(synthetic_root))
     # SimVG as released: without the tiny config's from-scratch aids
-    cfg.model.backbone.conv_stem = None
-    head = cfg.model.bbox_head
-    head.pop('proposal_head')
-    head.point_weight = 0.
-    head.decoder_branch.with_reference = False
-    head.token_branch.point_dims = 0
-    head.token_branch.with_reference = False
+    cfg.model.backbone.pop('patch_embed')
+    cfg.model.backbone.pop('init_cfg')
+    cfg.model.bbox_head = without_aids(cfg.model.bbox_head)
 
     def build(seed: int):
         torch.manual_seed(seed)

@@ -6,7 +6,6 @@ import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
-from test_simvg_spm import WORDS, load_tool, write_vocab
 
 from mmvg.models.grounders.simvg import SimVG
 from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
@@ -14,17 +13,9 @@ from mmvg.models.heads.simvg_head import SimVGHead
 from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
 from mmvg.models.layers.simvg_tqg import TextGuidedQueryGenerator
 from mmvg.models.losses.dwbd_loss import DWBDLoss
-from mmvg.models.utils import cell_targets
 from mmvg.registry import MODELS
 
 DIMS = 32
-
-
-@pytest.fixture(scope='module')
-def spm_path(tmp_path_factory):
-    root = tmp_path_factory.mktemp('spm')
-    write_vocab(root, WORDS)
-    return load_tool().make_synthetic_spm(str(root))
 
 
 def head_cfg(num_queries=1, **kwargs):
@@ -39,20 +30,7 @@ def head_cfg(num_queries=1, **kwargs):
         **kwargs)
 
 
-def aided_head_cfg(tb_reference=False, **kwargs):
-    """The head with cell proposals for the DB and the TB's pointing loss
-    (the small-model training aids); with ``tb_reference`` the TB refines
-    the proposal boxes of the cells it points at."""
-    cfg = head_cfg(
-        proposal_head=dict(type='CellProposalHead'),
-        point_weight=1.0,
-        **kwargs)
-    cfg['decoder_branch']['with_reference'] = True
-    cfg['token_branch'].update(point_dims=8, with_reference=tb_reference)
-    return cfg
-
-
-def build(spm_path, aided=False, **head_kwargs):
+def build(spm_path, make_head=head_cfg, **head_kwargs):
     torch.manual_seed(0)
     return MODELS.build(
         dict(
@@ -66,7 +44,7 @@ def build(spm_path, aided=False, **head_kwargs):
                     embed_dims=DIMS, num_layers=1, num_heads=2, mlp_ratio=2.)),
             tokenizer=dict(
                 type='BEiT3Tokenizer', spm_path=spm_path, max_length=8),
-            bbox_head=(aided_head_cfg if aided else head_cfg)(**head_kwargs)))
+            bbox_head=make_head(**head_kwargs)))
 
 
 def samples(boxes_per_sample=(1, 1)):
@@ -161,99 +139,3 @@ def test_bad_options_are_refused():
             k: v
             for k, v in head_cfg(distill_mode='x').items() if k != 'type'
         })
-
-
-def test_training_aids_add_their_losses_and_train(spm_path):
-    model = build(spm_path, aided=True)
-    head = model.bbox_head
-    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
-    for key in ('cell_loss_cls', 'cell_loss_bbox', 'tb_loss_point',
-                'tb_loss_point_xy', 'db_loss_bbox', 'tb_loss_bbox'):
-        assert torch.isfinite(losses[key]), key
-    sum(v for k, v in losses.items() if 'loss' in k).backward()
-    for part in (head.proposal_head, head.decoder_branch.ref_embed,
-                 head.token_branch.point_token):
-        assert any(p.grad is not None and p.grad.abs().sum() > 0
-                   for p in part.parameters())
-    # GREC: several, one and no targets
-    grec = build(spm_path, aided=True, num_queries=3)
-    losses = grec.loss(torch.randn(3, 3, 32, 48), samples((2, 0, 1)))
-    assert all(torch.isfinite(v) for v in losses.values())
-
-
-@pytest.mark.parametrize('branch', ['db', 'tb'])
-def test_training_aids_predict_with_either_branch(spm_path, branch):
-    model = build(spm_path, aided=True, test_branch=branch).eval()
-    proposals = model.bbox_head.proposal_head
-    with mock.patch.object(
-            proposals, 'forward',
-            wraps=proposals.forward) as spy, torch.no_grad():
-        results = model.predict(torch.randn(2, 3, 32, 48), samples())
-    # the token branch needs no proposals
-    assert spy.call_count == (1 if branch == 'db' else 0)
-    assert results[0].pred_instances.bboxes.shape == (1, 4)
-
-
-@pytest.mark.parametrize('num_queries', [1, 3])
-def test_token_branch_refines_the_pointed_cells_boxes(spm_path, num_queries):
-    model = build(
-        spm_path, aided=True, tb_reference=True,
-        num_queries=num_queries).eval()
-    head = model.bbox_head
-    head.token_branch.init_weights()  # a zero refinement
-    inputs, data = torch.randn(2, 3, 32, 48), samples()
-    metas = [sample.metainfo for sample in data]
-    with torch.no_grad():
-        feats = model.extract_feat(inputs, data)
-        _, tb_boxes = head(feats, metas, branch='tb')['tb']
-        cells = head.token_branch.point_logits(
-            feats.object_token, feats.visual,
-            feats.visual_mask).topk(num_queries).indices
-        cell_boxes = head.proposals(feats)[1]
-    expected = torch.stack(
-        [boxes[index] for boxes, index in zip(cell_boxes, cells)])
-    assert torch.allclose(tb_boxes[0], expected, atol=1e-5)
-    # training refines the target cells' boxes first, whatever it points at
-    data = samples((2, 0) if num_queries > 1 else (1, 1))
-    with mock.patch.object(
-            head.token_branch, 'forward',
-            wraps=head.token_branch.forward) as spy:
-        losses = model.loss(inputs, data)
-    refs = spy.call_args.args[2]
-    targets = cell_targets([sample.gt_instances for sample in data], metas,
-                           feats.visual_hw, feats.visual)[1]
-    for ref, boxes, cells in zip(refs, cell_boxes, targets):
-        assert torch.allclose(ref[:len(cells)].sort(0).values,
-                              boxes[cells].detach().sort(0).values)
-    sum(v for k, v in losses.items() if 'loss' in k).backward()
-    assert head.token_branch.ref_embed.layers[0].weight.grad.abs().sum() > 0
-    cfg = {
-        k: v
-        for k, v in aided_head_cfg(tb_reference=True).items() if k != 'type'
-    }
-    cfg.update(
-        proposal_head=None,
-        decoder_branch=dict(cfg['decoder_branch'], with_reference=False))
-    with pytest.raises(ValueError, match='needs proposal_head'):
-        SimVGHead(**cfg)
-
-
-def test_two_stage_freezes_the_proposals_too(spm_path):
-    model = build(spm_path, aided=True, distill_mode='two-stage').train()
-    head = model.bbox_head
-    assert not head.proposal_head.training
-    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
-    assert not any(key.startswith('cell_') for key in losses)
-    sum(v for k, v in losses.items() if 'loss' in k).backward()
-    assert all(p.grad is None for p in head.proposal_head.parameters())
-
-
-def test_training_aids_need_their_branch_options():
-    cfg = {k: v for k, v in aided_head_cfg().items() if k != 'type'}
-    cfg['decoder_branch'] = dict(cfg['decoder_branch'], with_reference=False)
-    with pytest.raises(ValueError, match='with_reference'):
-        SimVGHead(**cfg)
-    cfg = {k: v for k, v in aided_head_cfg().items() if k != 'type'}
-    cfg['token_branch'] = dict(cfg['token_branch'], point_dims=0)
-    with pytest.raises(ValueError, match='point_dims'):
-        SimVGHead(**cfg)

@@ -31,8 +31,11 @@ model = dict(
         patch_size=16,
         vocab_size=64,
         max_text_positions=32,
-        conv_stem=dict(base_channels=16),
-        sine_pos_init=True),
+        patch_embed=dict(type='ConvStem', base_channels=16),
+        init_cfg=[
+            dict(type='TruncNormal', layer='Linear', std=0.02, bias=0.),
+            dict(type='Sine2DPositionInit')
+        ]),
     tokenizer=dict(
         type='BEiT3Tokenizer',
         spm_path='data/synthetic/synthetic/spm.model',

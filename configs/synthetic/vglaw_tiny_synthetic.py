@@ -41,7 +41,7 @@ model = dict(
         num_groups=4,
         reduction=4,
         dynamic_dims=32,
-        conv_stem=dict(base_channels=16)),
+        patch_embed=dict(type='ConvStem', base_channels=16)),
     text_encoder=dict(
         type='HFTextEncoder',
         config=dict(

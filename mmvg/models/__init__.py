@@ -1,4 +1,5 @@
 from .adapters import *  # noqa: F401,F403
+from .aids import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
 from .grounders import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403

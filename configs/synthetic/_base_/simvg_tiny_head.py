@@ -1,5 +1,5 @@
 # SimVG's head at the tiny synthetic width (128), with the from-scratch aids
-# of configs/synthetic/README.md: cell proposals as the decoder queries'
+# of mmvg/models/aids (SimVGCellHead): cell proposals as the decoder queries'
 # reference boxes, a loss asking the object token to point at the target's
 # cell, and the token branch refining the proposal box of the cell it points
 # at. `simvg_tiny_head` builds a model's head; `simvg_tiny_head_swap` replaces
@@ -7,7 +7,7 @@
 head_dims = 128
 attn_heads = 4
 simvg_tiny_head = dict(
-    type='SimVGHead',
+    type='SimVGCellHead',
     in_channels=128,
     num_queries=1,
     query_generator=dict(
@@ -17,18 +17,14 @@ simvg_tiny_head = dict(
         ffn_dims=256,
         dropout=0.0),
     decoder_branch=dict(
-        type='SimVGDecoderBranch',
+        type='ReferencedDecoderBranch',
         embed_dims=head_dims,
         num_layers=2,
         num_heads=attn_heads,
         ffn_dims=256,
-        dropout=0.0,
-        with_reference=True),
+        dropout=0.0),
     token_branch=dict(
-        type='SimVGTokenBranch',
-        embed_dims=head_dims,
-        point_dims=64,
-        with_reference=True),
+        type='PointingTokenBranch', embed_dims=head_dims, point_dims=64),
     proposal_head=dict(type='CellProposalHead'),
     point_weight=1.0,
     distill_loss=dict(type='DWBDLoss', gt_weight=2.0, teacher_weight=1.0),

@@ -19,7 +19,8 @@ class TransVG(BaseGrounder):
         text_encoder: text encoder config (e.g. ``HFTextEncoder``).
         fusion: fusion transformer config (``VLFusionTransformer``), run
             by a :class:`VLFusionAdapter`.
-        bbox_head: head config (``RegTokenHead`` or ``PatchCenterHead``).
+        bbox_head: head config (``RegTokenHead``, or any head reading the
+            contract).
         neck: maps the backbone levels to the fusion width (e.g. mmdet
             ``ChannelMapper``); its last level is fused.
         adapters: see :class:`BaseGrounder`.

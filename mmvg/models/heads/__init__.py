@@ -1,7 +1,5 @@
 from .base_box_head import BaseBoxHead
-from .cell_proposal_head import CellProposalHead
 from .law_head import VGLAWHead
-from .patch_center_head import PatchCenterHead
 from .reg_token_head import RegTokenHead
 from .simvg_decoder_branch import SimVGDecoderBranch
 from .simvg_head import SimVGHead
@@ -9,7 +7,6 @@ from .simvg_set_head import SimVGSetHead
 from .simvg_token_branch import SimVGTokenBranch
 
 __all__ = [
-    'BaseBoxHead', 'CellProposalHead', 'PatchCenterHead', 'RegTokenHead',
-    'SimVGDecoderBranch', 'SimVGHead', 'SimVGSetHead', 'SimVGTokenBranch',
-    'VGLAWHead'
+    'BaseBoxHead', 'RegTokenHead', 'SimVGDecoderBranch', 'SimVGHead',
+    'SimVGSetHead', 'SimVGTokenBranch', 'VGLAWHead'
 ]

@@ -1,21 +1,18 @@
 """VG-LAW's multi-task head: a box (REC) and a mask (RES) per expression."""
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from mmdet.models.layers import MLP, SinePositionalEncoding
+from mmdet.models.layers import MLP
 from mmdet.structures import DetDataSample
 from mmdet.structures.mask import mask2bbox
 from mmengine.structures import InstanceData
 from torch import Tensor
 
 from mmvg.models.layers import LanguageAdaptivePooling, LanguageMaskDecoder
-from mmvg.models.utils import cell_boxes, center_cells, take_cells
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
 from .base_box_head import BaseBoxHead
-
-BOX_READOUTS = ('pooled', 'top_cell')
 
 
 @MODELS.register_module()
@@ -46,23 +43,6 @@ class VGLAWHead(BaseBoxHead):
         loss_bbox, loss_iou: box losses (see :class:`BaseBoxHead`).
         loss_mask: per-pixel loss on mask logits.
         loss_dice: per-sample dice loss on mask logits.
-        loss_lap: optional auxiliary loss on the pooling weights: the cell
-            holding the target's centre is the class of a cross-entropy
-            over the cells (not in the paper; it makes small models
-            trained from scratch learn, see configs/synthetic/README.md).
-        box_readout: how the REC box is read. ``'pooled'`` (the paper):
-            the MLP on the pooled feature. ``'top_cell'``: the MLP reads a
-            box anchored to each cell from that cell's feature; training
-            uses the box of the cell holding the target's centre,
-            inference the cell of the largest pooling weight (hard
-            pooling; needs ``loss_lap``). Not in the paper: the pooled
-            feature carries little absolute position, so a small model
-            trained from scratch regresses a mean box.
-        with_position: add a 2-D sine position encoding to the visual map
-            before both branches read it (not in the paper: in a small
-            ViT trained from scratch the last features keep little
-            position, so "the bottom shape" cannot be told from "the top
-            shape"; the paper's pretrained ViT keeps it).
     """
 
     def __init__(self,
@@ -80,33 +60,19 @@ class VGLAWHead(BaseBoxHead):
                      type='FocalLoss', use_sigmoid=True, loss_weight=4.0),
                  loss_dice: dict = dict(
                      type='DiceLoss', use_sigmoid=True, loss_weight=4.0),
-                 loss_lap: Optional[dict] = None,
-                 box_readout: str = 'pooled',
-                 with_position: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             loss_bbox=loss_bbox, loss_iou=loss_iou, init_cfg=init_cfg)
         if not (with_rec or with_res):
             raise ValueError('VGLAWHead needs with_rec and/or with_res.')
+        self.in_channels = in_channels
         self.with_rec = with_rec
         self.with_res = with_res
         self.mask_thr = mask_thr
-        if box_readout not in BOX_READOUTS:
-            raise ValueError(f'box_readout must be one of {BOX_READOUTS}, '
-                             f'got {box_readout!r}')
-        if box_readout == 'top_cell' and with_rec and loss_lap is None:
-            raise ValueError("box_readout='top_cell' picks cells by the "
-                             'pooling weights: set loss_lap to train them.')
-        self.box_readout = box_readout
-        self.position = SinePositionalEncoding(
-            num_feats=in_channels // 2, normalize=True) if with_position \
-            else None
         if with_rec:
             self.pooling = LanguageAdaptivePooling(in_channels, lang_dims,
                                                    pool_dims)
             self.box_mlp = MLP(in_channels, in_channels, 4, 3)
-            self.loss_lap = None if loss_lap is None else MODELS.build(
-                loss_lap)
         if with_res:
             self.mask_decoder = LanguageMaskDecoder(
                 in_channels, lang_dims, in_stride, norm_cfg=norm_cfg)
@@ -119,9 +85,7 @@ class VGLAWHead(BaseBoxHead):
         (B, C, h, w) map and the ``sentence`` vector (B, d_l)."""
         feats.require('sentence', by=type(self).__name__)
         outputs = {}
-        visual, mask = feats.visual_map(), feats.visual_mask_map()
-        if self.position is not None:
-            visual = visual + self.position(mask)
+        visual, mask = self.visual_map(feats)
         if self.with_rec:
             pooled, weights = self.pooling(visual, feats.sentence, mask)
             outputs.update(self.read_boxes(visual, pooled, weights))
@@ -135,16 +99,15 @@ class VGLAWHead(BaseBoxHead):
                 align_corners=False)[:, 0]
         return outputs
 
+    @staticmethod
+    def visual_map(feats: GroundingFeatures) -> Tuple[Tensor, Tensor]:
+        """The visual tokens as a (B, C, h, w) map and its (B, h, w)
+        padding mask, which both branches read."""
+        return feats.visual_map(), feats.visual_mask_map()
+
     def read_boxes(self, visual: Tensor, pooled: Tensor,
                    weights: Tensor) -> Dict[str, Tensor]:
-        """``boxes`` (B, 4) as ``box_readout`` says; with ``'top_cell'``
-        also every cell's box, ``cell_boxes`` (B, h*w, 4)."""
-        if self.box_readout == 'top_cell':
-            cells = cell_boxes(
-                self.box_mlp(visual.flatten(2).transpose(1, 2)),
-                tuple(weights.shape[-2:]))
-            top = weights.flatten(1).argmax(-1)
-            return dict(boxes=take_cells(cells, top), cell_boxes=cells)
+        """``boxes`` (B, 4): the MLP on the pooled feature."""
         return dict(boxes=self.box_mlp(pooled).sigmoid())
 
     @staticmethod
@@ -178,16 +141,7 @@ class VGLAWHead(BaseBoxHead):
         outputs = self(feats)
         losses = {}
         if self.with_rec:
-            boxes = outputs['boxes']
-            target = self.gt_targets(data_samples, boxes)
-            weights = outputs['lap_weights']
-            index = center_cells(target, weights.shape[-2:])
-            if self.box_readout == 'top_cell':
-                boxes = take_cells(outputs['cell_boxes'], index)
-            losses.update(self.box_losses(boxes, target))
-            if self.loss_lap is not None:
-                losses['loss_lap'] = self.loss_lap(
-                    weights.flatten(1).clamp(min=1e-12).log(), index)
+            losses.update(self.rec_losses(outputs, data_samples))
         if self.with_res:
             logits = outputs['mask_logits']
             target = self.gt_masks(data_samples, logits)
@@ -196,6 +150,12 @@ class VGLAWHead(BaseBoxHead):
             losses['loss_dice'] = self.loss_dice(
                 logits.flatten(1), target.flatten(1))
         return losses
+
+    def rec_losses(self, outputs: Dict[str, Tensor],
+                   data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
+        """L1 + GIoU of the box to the target."""
+        boxes = outputs['boxes']
+        return self.box_losses(boxes, self.gt_targets(data_samples, boxes))
 
     def predict_masks(self, mask_logits: Tensor,
                       data_samples: List[DetDataSample],

@@ -1,5 +1,5 @@
 """SimVG's decoder branch (DB): a DETR decoder over the visual tokens."""
-from typing import Optional, Tuple
+from typing import Tuple
 
 from mmdet.models.layers import SinePositionalEncoding
 from torch import Tensor, nn
@@ -18,15 +18,10 @@ class SimVGDecoderBranch(SimVGSetHead):
     2-D sine positions; padded patches are masked. Every decoder layer is
     supervised (auxiliary losses).
 
-    With ``with_reference`` every query also gets a reference box (from
-    :class:`CellProposalHead`): its embedding joins the query position and
-    each layer predicts a refinement of it in logit space (Deformable
-    DETR's two-stage variant) instead of a box from nothing.
-
     Args:
         in_channels: width of the encoder's visual tokens.
         num_layers, num_heads, ffn_dims, dropout: decoder size.
-        others (``with_reference`` among them): see :class:`SimVGSetHead`.
+        others: see :class:`SimVGSetHead`.
     """
 
     def __init__(self,
@@ -49,31 +44,28 @@ class SimVGDecoderBranch(SimVGSetHead):
             dropout,
             return_intermediate=True)
 
-    def forward(self,
-                visual: Tensor,
-                hw: Tuple[int, int],
-                query_pos: Tensor,
-                padding_mask: Tensor,
-                ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
+    def forward(self, visual: Tensor, hw: Tuple[int, int], query_pos: Tensor,
+                padding_mask: Tensor) -> Tuple[Tensor, Tensor]:
         """Decode patch tokens (B, h*w, C), whose padding ``padding_mask``
-        (B, h*w) marks, with queries (B, Q, D) and, with
-        ``with_reference``, reference cxcywh boxes (B, Q, 4).
+        (B, h*w) marks, with queries (B, Q, D).
 
         Returns:
             Class logits (L, B, Q, 2) and sigmoid cxcywh (L, B, Q, 4), one
             row per decoder layer.
         """
-        self.check_reference(ref_boxes)
-        if self.with_reference:
-            query_pos = query_pos + self.ref_embed(ref_boxes)
+        return self.predict_layers(
+            self.hidden_states(visual, hw, query_pos, padding_mask))
+
+    def hidden_states(self, visual: Tensor, hw: Tuple[int, int],
+                      query_pos: Tensor, padding_mask: Tensor) -> Tensor:
+        """The decoder's output (L, B, Q, D), every layer's."""
         key_pos = self.positional_encoding(padding_mask.unflatten(
             1, hw)).flatten(2).transpose(1, 2)
         memory = self.input_proj(visual)
-        hidden = self.decoder(
+        return self.decoder(
             query=query_pos.new_zeros(query_pos.shape),
             key=memory,
             value=memory,
             query_pos=query_pos,
             key_pos=key_pos,
             key_padding_mask=padding_mask)
-        return self.predict_layers(hidden, ref_boxes)

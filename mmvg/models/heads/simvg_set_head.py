@@ -1,10 +1,9 @@
 """Set prediction (class + box per query) shared by SimVG's two branches."""
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import torch
 from mmdet.models.dense_heads import DETRHead
 from mmdet.models.layers import MLP
-from mmdet.models.layers.transformer import inverse_sigmoid
 from mmdet.structures.bbox import bbox_cxcywh_to_xyxy, bbox_overlaps
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
@@ -37,10 +36,6 @@ class SimVGSetHead(DETRHead):
     Args:
         num_queries: predictions per sample (1 REC, 10 GREC).
         embed_dims: width of the query features.
-        with_reference: queries come with reference boxes (cxcywh): their
-            embedding (``ref_embed``) is the subclass's to add to the query,
-            and boxes are predicted as refinements of them, starting from
-            a zero refinement (Deformable DETR's two-stage variant).
         loss_cls: softmax CE config; ``class_weight`` is
             ``[object, no-object]`` (``DETRHead`` only converts floats for
             itself, not for subclasses).
@@ -50,7 +45,6 @@ class SimVGSetHead(DETRHead):
     def __init__(self,
                  num_queries: int = 1,
                  embed_dims: int = 256,
-                 with_reference: bool = False,
                  loss_cls: dict = LOSS_CLS,
                  train_cfg: dict = TRAIN_CFG,
                  **kwargs) -> None:
@@ -65,9 +59,6 @@ class SimVGSetHead(DETRHead):
             train_cfg=train_cfg,
             **kwargs)
         self.num_queries = num_queries
-        self.with_reference = with_reference
-        if with_reference:
-            self.ref_embed = MLP(4, embed_dims, embed_dims, 2)
         # DETR normalises the CE by positives + 0.1 x negatives
         self.bg_cls_weight = float(loss_cls['class_weight'][-1])
 
@@ -75,30 +66,10 @@ class SimVGSetHead(DETRHead):
         self.fc_cls = nn.Linear(self.embed_dims, self.cls_out_channels)
         self.fc_reg = MLP(self.embed_dims, self.embed_dims, 4, 3)
 
-    def init_weights(self) -> None:
-        """With references, start from a zero refinement (the reference
-        box itself), as Deformable DETR does."""
-        super().init_weights()
-        if self.with_reference:
-            nn.init.zeros_(self.fc_reg.layers[-1].weight)
-            nn.init.zeros_(self.fc_reg.layers[-1].bias)
-
-    def check_reference(self, ref_boxes: Optional[Tensor]) -> None:
-        """Reference boxes must come exactly when ``with_reference``."""
-        if (ref_boxes is None) == self.with_reference:
-            raise ValueError('Reference boxes go with with_reference=True '
-                             'and only with it.')
-
-    def predict_layers(
-            self,
-            hidden_states: Tensor,
-            ref_boxes: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
-        """Class logits (..., Q, 2) and sigmoid cxcywh boxes (..., Q, 4),
-        refinements of ``ref_boxes`` (..., Q, 4) in logit space if given."""
-        boxes = self.fc_reg(hidden_states)
-        if ref_boxes is not None:
-            boxes = boxes + inverse_sigmoid(ref_boxes, eps=1e-3)
-        return self.fc_cls(hidden_states), boxes.sigmoid()
+    def predict_layers(self, hidden_states: Tensor) -> Tuple[Tensor, Tensor]:
+        """Class logits (..., Q, 2) and sigmoid cxcywh boxes (..., Q, 4)."""
+        return self.fc_cls(hidden_states), \
+            self.fc_reg(hidden_states).sigmoid()
 
     def _predict_by_feat_single(self,
                                 cls_score: Tensor,

@@ -1,12 +1,11 @@
-from .conv_stem import ConvStem, build_patch_proj
 from .language_adaptive_weights import LanguageAdaptiveWeights
 from .law_mask_decoder import LanguageMaskDecoder
 from .law_pooling import LanguageAdaptivePooling
+from .patch_projection import build_patch_proj
 from .simvg_tqg import TextGuidedQueryGenerator
 from .vl_fusion_transformer import VLFusionTransformer
 
 __all__ = [
-    'ConvStem', 'build_patch_proj', 'LanguageAdaptiveWeights',
-    'LanguageAdaptivePooling', 'LanguageMaskDecoder',
-    'TextGuidedQueryGenerator', 'VLFusionTransformer'
+    'build_patch_proj', 'LanguageAdaptiveWeights', 'LanguageAdaptivePooling',
+    'LanguageMaskDecoder', 'TextGuidedQueryGenerator', 'VLFusionTransformer'
 ]

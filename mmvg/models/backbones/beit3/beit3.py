@@ -45,12 +45,9 @@ class BEiT3(BaseModule):
         max_text_positions: Rows of the text position table.
         drop_path_rate: Stochastic depth of the last block.
         layernorm_eps: LayerNorm epsilon.
-        conv_stem: :class:`ConvStem` options to replace the patchify conv
-            (small models trained from scratch; official weights need the
-            conv).
-        sine_pos_init: start the patch positions from a 2-D sine encoding
-            instead of N(0, 1) when not loading weights (small models
-            trained from scratch; not in BEiT-3).
+        patch_embed: config of a registered module that replaces the
+            patchify conv (``vision_embed.proj``); None is BEiT-3's conv,
+            which official weights need.
         init_cfg: ``dict(type='Pretrained', checkpoint=..., prefix='beit3.')``
             loads an official checkpoint strictly, resizing positions and the
             patch kernel to this model; otherwise mmengine init configs.
@@ -65,8 +62,7 @@ class BEiT3(BaseModule):
                  max_text_positions: int = 1024,
                  drop_path_rate: float = 0.,
                  layernorm_eps: float = 1e-5,
-                 conv_stem: Optional[dict] = None,
-                 sine_pos_init: bool = False,
+                 patch_embed: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg or DEFAULT_INIT_CFG)
         if isinstance(arch, str):
@@ -83,11 +79,10 @@ class BEiT3(BaseModule):
                              f'patch_size {patch_size}')
         self.embed_dims = arch['embed_dims']
         self.patch_size = patch_size
-        self.sine_pos_init = sine_pos_init
 
         self.text_embed = nn.Embedding(vocab_size, self.embed_dims)
         self.vision_embed = PatchEmbedWithCLS(in_channels, self.embed_dims,
-                                              patch_size, conv_stem)
+                                              patch_size, patch_embed)
         self.encoder = MultiwayEncoder(
             embed_dims=self.embed_dims,
             num_layers=arch['num_layers'],
@@ -108,8 +103,6 @@ class BEiT3(BaseModule):
             self._is_init = True
             return
         super().init_weights()
-        if self.sine_pos_init:
-            self.encoder.embed_positions.init_vision_sine()
 
     @staticmethod
     def _check_inputs(img: Optional[Tensor], text_ids: Optional[Tensor],

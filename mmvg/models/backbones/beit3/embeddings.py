@@ -2,7 +2,6 @@
 from typing import Optional, Tuple
 
 import torch
-from mmdet.models.layers import SinePositionalEncoding
 from torch import Tensor, nn
 
 from mmvg.models.layers import build_patch_proj
@@ -20,19 +19,19 @@ class PatchEmbedWithCLS(nn.Module):
         in_channels: Image channels.
         embed_dims: Token width.
         patch_size: Side of the square patches (and of the conv kernel).
-        conv_stem: :class:`ConvStem` options to use one as ``proj`` instead
-            of the patchify conv (small models trained from scratch).
+        proj_cfg: config of a registered module to use as ``proj``
+            instead of the patchify conv (see :func:`build_patch_proj`).
     """
 
     def __init__(self,
                  in_channels: int,
                  embed_dims: int,
                  patch_size: int,
-                 conv_stem: Optional[dict] = None) -> None:
+                 proj_cfg: Optional[dict] = None) -> None:
         super().__init__()
         self.patch_size = patch_size
         self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
-                                     conv_stem)
+                                     proj_cfg)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tuple[int, int]]:
@@ -72,18 +71,6 @@ class MultiwayPositionEmbedding(nn.Module):
         num_vision = 1 + grid_hw[0] * grid_hw[1]
         self.A = nn.Embedding(self.offset + num_vision, embed_dims)
         self.B = nn.Embedding(max_text_positions, embed_dims)
-
-    @torch.no_grad()
-    def init_vision_sine(self) -> None:
-        """Start the patch rows of the vision table from DETR's 2-D sine
-        encoding of the stored grid (still learned): neighbouring patches
-        start close, which a small model trained from scratch uses at once,
-        while the default N(0, 1) rows carry no locality."""
-        embed_dims = self.A.embedding_dim
-        grid = SinePositionalEncoding(
-            num_feats=embed_dims // 2, normalize=True)(
-                self.A.weight.new_zeros((1, *self.grid_hw), dtype=torch.bool))
-        self.A.weight[self.offset + 1:] = grid.flatten(2)[0].t()
 
     def vision(self, grid_hw: Tuple[int, int]) -> Tensor:
         """(1, 1 + h*w, C) positions of [CLS] and a patch grid of any size;

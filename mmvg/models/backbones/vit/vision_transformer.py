@@ -18,17 +18,17 @@ class PatchEmbed(nn.Module):
     """Non-overlapping patch projection, named ``patch_embed.proj``.
 
     Written here because mmcv's ``PatchEmbed`` names its conv ``projection``.
-    ``conv_stem`` (:class:`ConvStem` options) replaces the conv by a stem.
+    ``proj_cfg`` replaces the conv (see :func:`build_patch_proj`).
     """
 
     def __init__(self,
                  in_channels: int,
                  embed_dims: int,
                  patch_size: int,
-                 conv_stem: Optional[dict] = None) -> None:
+                 proj_cfg: Optional[dict] = None) -> None:
         super().__init__()
         self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
-                                     conv_stem)
+                                     proj_cfg)
 
     def forward(self, img: Tensor) -> Tensor:
         return self.proj(img)
@@ -69,9 +69,9 @@ class VisionTransformer(BaseModule):
         rel_pos_grid: grid side the global blocks' relative tables are made
             for (ViTDet-B: 64, i.e. 1024 / 16); default
             ``img_size // patch_size``. Window blocks use ``window_size``.
-        conv_stem: :class:`ConvStem` options to replace the patchify conv
-            (small models trained from scratch; pre-trained weights need
-            the conv).
+        patch_embed: config of a registered module that replaces the
+            patchify conv (``patch_embed.proj``); None is ViT's conv, which
+            pre-trained weights need.
         init_cfg: ``dict(type='Pretrained', checkpoint=PATH)`` loads a
             timm/MAE or ViTDet file strictly (see :func:`load_vit_checkpoint`).
 
@@ -96,7 +96,7 @@ class VisionTransformer(BaseModule):
                  global_attn_indexes: Sequence[int] = (),
                  use_rel_pos: bool = False,
                  rel_pos_grid: Optional[int] = None,
-                 conv_stem: Optional[dict] = None,
+                 patch_embed: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if with_cls_token and (window_size or use_rel_pos):
@@ -115,7 +115,7 @@ class VisionTransformer(BaseModule):
         self.use_rel_pos = use_rel_pos
 
         self.patch_embed = PatchEmbed(in_channels, embed_dims, patch_size,
-                                      conv_stem)
+                                      patch_embed)
         if with_cls_token:
             self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
         self.pos_embed = nn.Parameter(

@@ -5,7 +5,10 @@ from typing import Optional
 from mmcv.cnn import ConvModule
 from torch import nn
 
+from mmvg.registry import MODELS
 
+
+@MODELS.register_module()
 class ConvStem(nn.Sequential):
     """3x3 stride-2 convolutions down to the patch stride, then a 1x1
     projection to the token width (Xiao et al., "Early Convolutions Help
@@ -14,7 +17,7 @@ class ConvStem(nn.Sequential):
     For ViTs trained from scratch on little data (the tiny synthetic
     configs): a patchify layer there learns shapes slowly. Official
     pre-trained weights have a patchify layer, so they do not load into a
-    stem.
+    stem. A backbone takes it as ``patch_embed=dict(type='ConvStem')``.
 
     Args:
         in_channels: image channels.
@@ -47,15 +50,3 @@ class ConvStem(nn.Sequential):
             channels = out
         layers.append(nn.Conv2d(channels, embed_dims, 1))
         super().__init__(*layers)
-
-
-def build_patch_proj(in_channels: int,
-                     embed_dims: int,
-                     patch_size: int,
-                     conv_stem: Optional[dict] = None) -> nn.Module:
-    """A ViT's patch projection: the patchify conv (kernel = stride = patch
-    size), or a :class:`ConvStem` built with the ``conv_stem`` options."""
-    if conv_stem is None:
-        return nn.Conv2d(
-            in_channels, embed_dims, kernel_size=patch_size, stride=patch_size)
-    return ConvStem(in_channels, embed_dims, patch_size, **conv_stem)

@@ -1,14 +1,14 @@
-"""Dense cell proposals: reference boxes for a DETR decoder's queries."""
+"""Dense cell proposals: reference boxes for SimVG's queries."""
 from typing import List, Tuple
 
 import torch
 from mmdet.models.layers import MLP
 from torch import Tensor, nn
 
+from mmvg.models.heads import BaseBoxHead
 from mmvg.models.losses import soft_cross_entropy
 from mmvg.models.utils import CellTargets, cell_boxes
 from mmvg.registry import MODELS
-from .base_box_head import BaseBoxHead
 
 
 @MODELS.register_module()
@@ -19,7 +19,8 @@ class CellProposalHead(BaseBoxHead):
     decoder's queries (the two-stage query selection of Deformable DETR and
     DINO): the decoder then refines a box that already sits on an object,
     which is what lets a small decoder trained from scratch converge (a
-    plain DETR query stays at the mean box for many epochs).
+    plain DETR query stays at the mean box for many epochs). Built by
+    :class:`SimVGCellHead`.
 
     Training: a softmax cross-entropy over the cells whose target spreads
     evenly over the cells holding target centres (one cell for REC, several

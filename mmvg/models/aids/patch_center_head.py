@@ -6,10 +6,10 @@ from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
+from mmvg.models.heads import BaseBoxHead
 from mmvg.models.utils import cell_boxes, center_cells, take_cells
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
-from .base_box_head import BaseBoxHead
 
 
 @MODELS.register_module()
@@ -20,7 +20,8 @@ class PatchCenterHead(BaseBoxHead):
     whose cell holds the ground-truth centre; box losses on that token's box.
     Inference: the box of the top-scoring token. This direct patch
     supervision is what makes small grounders learn from scratch, where
-    plain [REG] regression stays at the mean box.
+    plain [REG] regression stays at the mean box (the paper heads, e.g.
+    :class:`mmvg.models.heads.RegTokenHead`, regress one box).
 
     Each token predicts a box anchored to its cell
     (:func:`mmvg.models.utils.cell_boxes`).
