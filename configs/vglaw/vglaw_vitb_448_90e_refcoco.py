@@ -38,7 +38,7 @@ model = dict(
         # ViT of detectron2's ViTDet-B Mask R-CNN (COCO); see README.md
         init_cfg=dict(
             type='Pretrained',
-            checkpoint='checkpoints/vitdet_b_mask_rcnn_backbone.pth')),
+            checkpoint='pretrain_weights/vitdet_b_mask_rcnn_backbone.pth')),
     text_encoder=dict(
         type='HFTextEncoder',
         name_or_path='bert-base-uncased',
