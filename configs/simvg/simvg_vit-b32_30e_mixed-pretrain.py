@@ -3,11 +3,10 @@
 # 30 epochs with decays at 21 and 27, validated on RefCOCO val. Fine-tune on
 # one dataset with its 1x config and --cfg-options load_from=epoch_30.pth.
 _base_ = [
-    '../_base_/datasets/mixed_pretrain.py', './_base_/simvg_vit-b32.py',
-    './_base_/simvg_schedules.py'
+    '../_base_/datasets/mixed_pretrain.py',
+    '../_base_/models/simvg_vit-b32.py',
+    '../_base_/schedules/simvg_mixed_30e_adam.py',
+    '../_base_/ema_runtime.py',
 ]
 
 train_dataloader = dict(batch_size=32)
-
-train_cfg = dict(max_epochs={{_base_.mixed_30e.max_epochs}})
-param_scheduler = {{_base_.mixed_30e.param_scheduler}}

@@ -1,7 +1,10 @@
-# Stage 2 of two-stage DWBD (see _base_/simvg_vit-b32_two-stage.py) after
-# simvg_vit-l32_1x_refcocog-umd.py.
+# Stage 2 of two-stage DWBD (see ../_base_/models/simvg_vit-b32_two-stage.py)
+# after simvg_vit-l32_1x_refcocog-umd.py.
 _base_ = [
-    '../_base_/datasets/refcocog_umd.py', './_base_/simvg_vit-l32_two-stage.py'
+    '../_base_/datasets/refcocog_umd.py',
+    '../_base_/models/simvg_vit-l32_two-stage.py',
+    '../_base_/schedules/simvg_two-stage_20e_adam.py',
+    '../_base_/ema_runtime.py',
 ]
 
 load_from = 'work_dirs/simvg_vit-l32_1x_refcocog-umd/epoch_30.pth'

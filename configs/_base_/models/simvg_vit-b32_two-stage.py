@@ -1,13 +1,10 @@
 # Two-stage DWBD, stage 2, ViT-B/32: the stage-1 model (a one-stage config,
 # given by each config's load_from) is loaded and its TQG + decoder branch
 # frozen as the teacher; the token branch (and the encoder) learn from it.
-# Inference uses the token branch alone.
-_base_ = ['./simvg_vit-b32.py', './simvg_schedules.py']
+# Inference uses the token branch alone. The model only; its schedule is
+# ../schedules/simvg_two-stage_20e_adam.py (gRefCOCO: _100e_).
+_base_ = './simvg_vit-b32.py'
 
 model = dict(
     backbone=dict(init_cfg=None),  # the encoder comes from load_from
     bbox_head=dict(distill_mode='two-stage', test_branch='tb'))
-
-train_cfg = dict(max_epochs={{_base_.two_stage_20e.max_epochs}})
-optim_wrapper = dict(optimizer=dict(lr={{_base_.two_stage_20e.lr}}))
-param_scheduler = {{_base_.two_stage_20e.param_scheduler}}

@@ -1,4 +1,5 @@
-# SimVG with BEiT-3 large, patch 32, 640 x 640; DWBD weights 1.0 / 0.4.
+# SimVG with BEiT-3 large, patch 32, 640 x 640; DWBD weights 1.0 / 0.4: the
+# model only.
 _base_ = './simvg_vit-b32.py'
 
 model = dict(
