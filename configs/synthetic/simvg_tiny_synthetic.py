@@ -38,7 +38,7 @@ model = dict(
         ]),
     tokenizer=dict(
         type='BEiT3Tokenizer',
-        spm_path='data/synthetic/synthetic/spm.model',
+        spm_path={{_base_.spm_path}},
         max_length=20),
     bbox_head={{_base_.simvg_tiny_head}})
 

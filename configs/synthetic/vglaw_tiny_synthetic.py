@@ -49,7 +49,7 @@ model = dict(
             num_hidden_layers=2,
             num_attention_heads=4,
             intermediate_size=256),
-        vocab_file='data/synthetic/synthetic/vocab.txt',
+        vocab_file={{_base_.vocab_file}},
         max_length=max_length),
     bbox_head={{_base_.vglaw_tiny_head}})
 

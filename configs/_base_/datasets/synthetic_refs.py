@@ -2,6 +2,11 @@
 # tools/dataset_converters/make_synthetic_refs.py data/synthetic
 dataset_type = 'RefCOCODataset'
 data_root = 'data/synthetic/'
+# the set's WordPiece vocabulary (BERT text encoders) and sentencepiece model
+# (BEiT-3's tokenizer; tools/dataset_converters/make_synthetic_spm.py), which
+# the model configs read as {{_base_.vocab_file}} / {{_base_.spm_path}}
+vocab_file = data_root + 'synthetic/vocab.txt'
+spm_path = data_root + 'synthetic/spm.model'
 img_scale = (128, 128)
 
 train_pipeline = [
