@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PATHS=(mmvg tools tests demo configs setup.py)
 flake8 "${PATHS[@]}"
 isort --check-only --diff "${PATHS[@]}"
-diff=$(yapf --diff --recursive "${PATHS[@]}")
+diff=$(yapf --diff --recursive "${PATHS[@]}" || true)
 if [ -n "$diff" ]; then
     echo "$diff"
     echo "yapf would reformat the files above" >&2

@@ -37,9 +37,7 @@ model = dict(
             dict(type='Sine2DPositionInit')
         ]),
     tokenizer=dict(
-        type='BEiT3Tokenizer',
-        spm_path={{_base_.spm_path}},
-        max_length=20),
+        type='BEiT3Tokenizer', spm_path={{_base_.spm_path}}, max_length=20),
     bbox_head={{_base_.simvg_tiny_head}})
 
 optim_wrapper = dict(optimizer=dict(lr=5e-4))

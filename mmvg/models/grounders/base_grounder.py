@@ -23,7 +23,17 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
     sit under any head. Predictions land in ``pred_instances`` of each
     sample, in original-image pixels when ``rescale`` is True.
 
+    The common parts are built here, in this order, from their configs:
+    ``backbone``, ``text_encoder``, ``neck``, ``fusion`` (the optional ones
+    when given; :meth:`build_fusion` says how) and ``bbox_head``; a
+    method's grounder adds only what is its own.
+
     Args:
+        backbone: visual (or multimodal) encoder config.
+        bbox_head: head config.
+        text_encoder: optional text encoder config.
+        neck: optional neck config (e.g. mmdet ``ChannelMapper``).
+        fusion: optional fusion config.
         adapters: optional configs of contract adapters (``mmvg.models.
             adapters``: features in, features out), run in order between
             the encoder and the head; they let a config put a head under an
@@ -31,6 +41,11 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
     """
 
     def __init__(self,
+                 backbone: dict,
+                 bbox_head: dict,
+                 text_encoder: Optional[dict] = None,
+                 neck: Optional[dict] = None,
+                 fusion: Optional[dict] = None,
                  adapters: Optional[List[dict]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -38,6 +53,18 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.adapters = nn.ModuleList(
             MODELS.build(cfg) for cfg in adapters or [])
+        self.backbone = MODELS.build(backbone)
+        if text_encoder is not None:
+            self.text_encoder = MODELS.build(text_encoder)
+        if neck is not None:
+            self.neck = MODELS.build(neck)
+        if fusion is not None:
+            self.fusion = self.build_fusion(fusion)
+        self.bbox_head = MODELS.build(bbox_head)
+
+    def build_fusion(self, cfg: dict) -> nn.Module:
+        """The fusion module from its config (after the encoders)."""
+        return MODELS.build(cfg)
 
     @staticmethod
     def texts_of(data_samples: SampleList) -> List[str]:

@@ -1,5 +1,5 @@
 """SimVG: a BEiT-3 multimodal encoder with token and decoder branches."""
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 from mmdet.structures import DetDataSample
 from torch import Tensor
@@ -33,23 +33,13 @@ class SimVG(BaseGrounder):
         backbone: ``BEiT3`` config.
         tokenizer: ``BEiT3Tokenizer`` config (TASK_UTILS).
         bbox_head: ``SimVGHead`` config.
-        adapters: see :class:`BaseGrounder`.
+        others: see :class:`BaseGrounder`.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 tokenizer: dict,
-                 bbox_head: dict,
-                 adapters: Optional[List[dict]] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
-        super().__init__(
-            adapters=adapters,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
+    def __init__(self, backbone: dict, tokenizer: dict, bbox_head: dict,
+                 **kwargs) -> None:
+        super().__init__(backbone, bbox_head, **kwargs)
         self.tokenizer = TASK_UTILS.build(tokenizer)
-        self.bbox_head = MODELS.build(bbox_head)
 
     def extract_feat(self, inputs: Tensor,
                      data_samples: List[DetDataSample]) -> GroundingFeatures:

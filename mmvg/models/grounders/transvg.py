@@ -1,8 +1,8 @@
 """TransVG-style grounder: visual backbone + text encoder + VL transformer."""
-from typing import List, Optional
+from typing import List
 
 from mmdet.structures import DetDataSample
-from torch import Tensor
+from torch import Tensor, nn
 
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
@@ -23,31 +23,27 @@ class TransVG(BaseGrounder):
             contract).
         neck: maps the backbone levels to the fusion width (e.g. mmdet
             ``ChannelMapper``); its last level is fused.
-        adapters: see :class:`BaseGrounder`.
+        others: see :class:`BaseGrounder`.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 text_encoder: dict,
-                 fusion: dict,
-                 neck: dict,
-                 bbox_head: dict,
-                 adapters: Optional[List[dict]] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+    def __init__(self, backbone: dict, text_encoder: dict, fusion: dict,
+                 neck: dict, bbox_head: dict, **kwargs) -> None:
         super().__init__(
-            adapters=adapters,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.text_encoder = MODELS.build(text_encoder)
-        self.neck = MODELS.build(neck)
-        self.fusion = MODELS.build(
+            backbone,
+            bbox_head,
+            text_encoder=text_encoder,
+            neck=neck,
+            fusion=fusion,
+            **kwargs)
+
+    def build_fusion(self, cfg: dict) -> nn.Module:
+        """The fusion transformer, run by a :class:`VLFusionAdapter` that
+        projects the text to its width."""
+        return MODELS.build(
             dict(
                 type='VLFusionAdapter',
-                fusion=fusion,
+                fusion=cfg,
                 text_dims=self.text_encoder.embed_dims))
-        self.bbox_head = MODELS.build(bbox_head)
 
     def encode(self, inputs: Tensor,
                data_samples: List[DetDataSample]) -> GroundingFeatures:

@@ -1,5 +1,5 @@
 """VG-LAW (CVPR 2023): a ViT whose weights the expression generates."""
-from typing import List, Optional
+from typing import List
 
 from mmdet.structures import DetDataSample
 from torch import Tensor
@@ -23,23 +23,13 @@ class VGLAW(BaseGrounder):
         text_encoder: text encoder config (``HFTextEncoder``, the first 6
             layers of BERT in the paper).
         bbox_head: head config (:class:`VGLAWHead`).
-        adapters: see :class:`BaseGrounder`.
+        others: see :class:`BaseGrounder`.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 text_encoder: dict,
-                 bbox_head: dict,
-                 adapters: Optional[List[dict]] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+    def __init__(self, backbone: dict, text_encoder: dict, bbox_head: dict,
+                 **kwargs) -> None:
         super().__init__(
-            adapters=adapters,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
-        self.backbone = MODELS.build(backbone)
-        self.text_encoder = MODELS.build(text_encoder)
-        self.bbox_head = MODELS.build(bbox_head)
+            backbone, bbox_head, text_encoder=text_encoder, **kwargs)
         lang_dims = self.backbone.law.lang_dims
         if lang_dims != self.text_encoder.embed_dims:
             raise ValueError(
