@@ -11,16 +11,34 @@ from typing import List
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
-    """Run ``args`` from the project root; fail with its output on error."""
+def tool_env(env: dict = None) -> dict:
+    """The environment tools run in: one thread, this checkout's mmvg."""
     # tools must import this checkout's mmvg, whatever is installed
     path = os.pathsep.join(filter(None, [ROOT, os.environ.get('PYTHONPATH')]))
-    full_env = dict(
+    return dict(
         os.environ, OMP_NUM_THREADS='1', PYTHONPATH=path, **(env or {}))
+
+
+def start_tool(args: List[str],
+               log_file: str,
+               env: dict = None) -> subprocess.Popen:
+    """Start ``args`` from the project root with stdout and stderr to
+    ``log_file``; the caller waits for (or kills) it."""
+    with open(log_file, 'w') as log:
+        return subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=tool_env(env),
+            stdout=log,
+            stderr=subprocess.STDOUT)
+
+
+def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
+    """Run ``args`` from the project root; fail with its output on error."""
     proc = subprocess.run(
         args,
         cwd=ROOT,
-        env=full_env,
+        env=tool_env(env),
         capture_output=True,
         text=True,
         timeout=timeout)

@@ -88,7 +88,7 @@ test_evaluator = val_evaluator
 
 max_epochs = 90
 train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=5)
+    type='ResumableEpochBasedTrainLoop', max_epochs=max_epochs, val_interval=5)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
@@ -116,8 +116,4 @@ param_scheduler = [
 auto_scale_lr = dict(enable=False, base_batch_size=256)
 
 default_hooks = dict(
-    checkpoint=dict(
-        type='CheckpointHook',
-        interval=5,
-        max_keep_ckpts=3,
-        save_best='REC/Acc@0.5'))
+    checkpoint=dict(interval=5, max_keep_ckpts=3, save_best='REC/Acc@0.5'))

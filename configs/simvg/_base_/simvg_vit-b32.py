@@ -57,7 +57,7 @@ model = dict(
 # 30 epochs with a decay at 25, gradient clip 0.15, EMA.
 max_epochs = 30
 train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1)
+    type='ResumableEpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
