@@ -6,7 +6,7 @@ import os
 import os.path as osp
 import subprocess
 import sys
-from typing import List
+from typing import List, Tuple
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -33,8 +33,10 @@ def start_tool(args: List[str],
             stderr=subprocess.STDOUT)
 
 
-def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
-    """Run ``args`` from the project root; fail with its output on error."""
+def run_tool_status(args: List[str],
+                    env: dict = None,
+                    timeout: int = 600) -> Tuple[int, str]:
+    """Run ``args`` from the project root; return (exit code, output)."""
     proc = subprocess.run(
         args,
         cwd=ROOT,
@@ -42,8 +44,13 @@ def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
         capture_output=True,
         text=True,
         timeout=timeout)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output[-6000:]
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
+    """Run ``args`` from the project root; fail with its output on error."""
+    code, output = run_tool_status(args, env, timeout)
+    assert code == 0, output[-6000:]
     return output
 
 

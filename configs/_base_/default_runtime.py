@@ -22,8 +22,17 @@ default_hooks = dict(
     # iteration and exits with code 75 (all ranks after the same iteration);
     # `--resume` continues. See docs/train_test.md (slurm requeue).
     preemption=dict(type='PreemptionHook', signals=['SIGTERM', 'SIGUSR1']),
+    # tools/test.py refuses a checkpoint whose keys do not fit the model
+    # (`--no-strict` or strict=False loads it with a warning); training's
+    # `load_from` stays lenient and warns.
+    checkpoint_fit=dict(type='CheckpointFitHook', strict=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='GroundingVisualizationHook'))
+
+# Regular expressions of model keys a checkpoint may lack on purpose (e.g. a
+# distillation teacher that is not saved); any other missing key is an error
+# in tools/test.py, the inferencer and demo/image_demo.py.
+checkpoint_allow_missing = []
 
 env_cfg = dict(
     cudnn_benchmark=False,

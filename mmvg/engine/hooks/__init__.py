@@ -1,3 +1,4 @@
+from .checkpoint_fit_hook import CheckpointFitHook
 from .grounding_visualization_hook import GroundingVisualizationHook
 from .preemption_hook import (PREEMPTED_EXIT_CODE, PreemptionHook,
                               TrainingPreempted)
@@ -5,6 +6,7 @@ from .resumable_checkpoint_hook import ResumableCheckpointHook
 from .rng_state_hook import RNGStateHook
 
 __all__ = [
-    'GroundingVisualizationHook', 'PREEMPTED_EXIT_CODE', 'PreemptionHook',
-    'ResumableCheckpointHook', 'RNGStateHook', 'TrainingPreempted'
+    'CheckpointFitHook', 'GroundingVisualizationHook', 'PREEMPTED_EXIT_CODE',
+    'PreemptionHook', 'ResumableCheckpointHook', 'RNGStateHook',
+    'TrainingPreempted'
 ]
