@@ -15,8 +15,7 @@ from typing import Callable, List, Optional, Tuple
 import pytest
 import torch
 from conftest import TINY_CONFIG, synthetic_cfg_options
-from test_dist_train import free_port
-from utils_cli import ROOT, python_tool, start_tool
+from utils_cli import ROOT, free_port, python_tool, start_tool
 
 from mmvg.engine import PREEMPTED_EXIT_CODE
 

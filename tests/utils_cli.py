@@ -4,11 +4,21 @@ import importlib.util
 import json
 import os
 import os.path as osp
+import socket
 import subprocess
 import sys
 from typing import List, Tuple
 
+import pytest
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def free_port() -> int:
+    """A TCP port free on this machine, for a distributed launch."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
 
 
 def tool_env(env: dict = None) -> dict:
@@ -102,3 +112,13 @@ def logged_test_metrics(work_dir: str) -> dict:
     assert paths, f'no json log in {work_dir}'
     with open(paths[-1]) as f:
         return json.loads(f.readline())
+
+
+def assert_same_metric(key: str, value: float, expected: float) -> None:
+    """Sample counts and accuracies (ratios of counts) must match exactly;
+    means of float IoUs to rel 1e-6: batches of another composition (other
+    process counts, batch sizes) move the boxes in the last bits."""
+    if 'IoU' in key:
+        assert value == pytest.approx(expected, rel=1e-6), key
+    else:
+        assert value == expected, key
