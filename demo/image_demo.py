@@ -25,12 +25,18 @@ def parse_args() -> argparse.Namespace:
         default=0.3,
         help='also draw boxes above this score (the top one '
         'is always drawn)')
+    parser.add_argument(
+        '--no-strict',
+        action='store_true',
+        help='load a checkpoint whose keys do not fit the model (with a '
+        'warning) instead of stopping with an error')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    inferencer = GroundingInferencer(args.config, args.checkpoint, args.device)
+    inferencer = GroundingInferencer(
+        args.config, args.checkpoint, args.device, strict=not args.no_strict)
     result = inferencer(args.image, args.text)[0]
     pred = result.pred_instances
     for box, score in zip(pred.bboxes.tolist(), pred.scores.tolist()):

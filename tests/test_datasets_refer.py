@@ -1,6 +1,7 @@
 """RefCOCODataset / GRefCOCODataset on tiny refer-format files built here."""
 import json
 import pickle
+import re
 
 import numpy as np
 import pycocotools.mask as mask_utils
@@ -278,16 +279,21 @@ def test_missing_annotation_file(tmp_path):
         RefCOCODataset(data_root=root, ann_file='refcoco/other.json')
 
 
-def test_truncated_annotation_file_names_it(tmp_path):
-    root = _write(tmp_path)
-    path = f'{root}/refcoco/instances.json'
-    with open(path) as f:
-        text = f.read()
-    with open(path, 'w') as f:
-        f.write(text[:len(text) // 2])
-    with pytest.raises(
-            ValueError, match=r'refcoco/instances\.json is not valid JSON'):
-        _refcoco(root, 'train')
+@pytest.mark.parametrize('split_name,truncated,error', [
+    ('refs(unc).p', 'instances.json', ValueError),
+    ('refs(unc).p', 'refs(unc).p', pickle.UnpicklingError),
+    ('refs(unc).json', 'refs(unc).json', ValueError),
+])
+def test_truncated_annotation_file_names_it(tmp_path, split_name, truncated,
+                                            error):
+    root = _write(tmp_path, split_name=split_name)
+    path = f'{root}/refcoco/{truncated}'
+    with open(path, 'rb') as f:
+        data = f.read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    with pytest.raises(error, match=re.escape(f'refcoco/{truncated} is not')):
+        _refcoco(root, 'train', split_file=f'refcoco/{split_name}')
 
 
 def test_check_images(tmp_path):

@@ -4,28 +4,63 @@ import importlib.util
 import json
 import os
 import os.path as osp
+import socket
 import subprocess
 import sys
-from typing import List
+from typing import List, Tuple
+
+import pytest
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
-    """Run ``args`` from the project root; fail with its output on error."""
+def free_port() -> int:
+    """A TCP port free on this machine, for a distributed launch."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def tool_env(env: dict = None) -> dict:
+    """The environment tools run in: one thread, this checkout's mmvg."""
     # tools must import this checkout's mmvg, whatever is installed
     path = os.pathsep.join(filter(None, [ROOT, os.environ.get('PYTHONPATH')]))
-    full_env = dict(
+    return dict(
         os.environ, OMP_NUM_THREADS='1', PYTHONPATH=path, **(env or {}))
+
+
+def start_tool(args: List[str],
+               log_file: str,
+               env: dict = None) -> subprocess.Popen:
+    """Start ``args`` from the project root with stdout and stderr to
+    ``log_file``; the caller waits for (or kills) it."""
+    with open(log_file, 'w') as log:
+        return subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=tool_env(env),
+            stdout=log,
+            stderr=subprocess.STDOUT)
+
+
+def run_tool_status(args: List[str],
+                    env: dict = None,
+                    timeout: int = 600) -> Tuple[int, str]:
+    """Run ``args`` from the project root; return (exit code, output)."""
     proc = subprocess.run(
         args,
         cwd=ROOT,
-        env=full_env,
+        env=tool_env(env),
         capture_output=True,
         text=True,
         timeout=timeout)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == 0, output[-6000:]
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
+    """Run ``args`` from the project root; fail with its output on error."""
+    code, output = run_tool_status(args, env, timeout)
+    assert code == 0, output[-6000:]
     return output
 
 
@@ -77,3 +112,13 @@ def logged_test_metrics(work_dir: str) -> dict:
     assert paths, f'no json log in {work_dir}'
     with open(paths[-1]) as f:
         return json.loads(f.readline())
+
+
+def assert_same_metric(key: str, value: float, expected: float) -> None:
+    """Sample counts and accuracies (ratios of counts) must match exactly;
+    means of float IoUs to rel 1e-6: batches of another composition (other
+    process counts, batch sizes) move the boxes in the last bits."""
+    if 'IoU' in key:
+        assert value == pytest.approx(expected, rel=1e-6), key
+    else:
+        assert value == expected, key

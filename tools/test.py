@@ -23,6 +23,11 @@ def parse_args() -> argparse.Namespace:
         'work_dir/timestamp/show_dir')
     parser.add_argument('--show', action='store_true', help='show pictures')
     parser.add_argument('--wait-time', type=float, default=2, help='seconds')
+    parser.add_argument(
+        '--no-strict',
+        action='store_true',
+        help='load a checkpoint whose keys do not fit the model (with a '
+        'warning) instead of stopping with an error')
     add_common_args(parser)
     return parser.parse_args()
 
@@ -47,6 +52,11 @@ def main() -> None:
     register_all_modules(init_default_scope=False)
     cfg = load_tool_config(args)
     cfg.load_from = args.checkpoint
+    fit = cfg.setdefault('default_hooks',
+                         dict()).setdefault('checkpoint_fit',
+                                            dict(type='CheckpointFitHook'))
+    if args.no_strict:
+        fit['strict'] = False
     if args.show or args.show_dir:
         enable_visualization(cfg, args)
     if args.out is not None:

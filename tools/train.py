@@ -1,9 +1,12 @@
 """Train a grounder: ``python tools/train.py CONFIG [options]``."""
 import argparse
+import sys
 
 import torch
 from mmengine.config import Config
+from mmengine.dist import get_rank
 
+from mmvg.engine import TrainingPreempted
 from mmvg.utils import (register_all_modules, setup_cpu_distributed,
                         shutdown_distributed)
 from mmvg.utils.tool_config import (add_common_args, build_runner,
@@ -29,7 +32,7 @@ def parse_args() -> argparse.Namespace:
         type=str,
         const='auto',
         help='resume from the given checkpoint, or without a value from the '
-        'latest checkpoint in the work dir')
+        'latest checkpoint in the work dir (none yet: start afresh)')
     add_common_args(parser)
     return parser.parse_args()
 
@@ -46,7 +49,8 @@ def apply_amp(cfg: Config) -> None:
             type='AutocastOptimWrapper', device_type='cpu', dtype='bfloat16')
 
 
-def main() -> None:
+def main() -> int:
+    """Train; return the exit code (``PreemptionHook``'s when preempted)."""
     args = parse_args()
     register_all_modules(init_default_scope=False)
     cfg = load_tool_config(args)
@@ -66,9 +70,16 @@ def main() -> None:
         cfg.load_from = args.resume
     setup_cpu_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except TrainingPreempted as preempted:
+        # every rank prints it: the ranks stop after the same iteration
+        print(f'rank {get_rank()}: {preempted}', flush=True)
+        return preempted.exit_code
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    code = main()  # the runner is gone before the process group
     shutdown_distributed()
+    sys.exit(code)

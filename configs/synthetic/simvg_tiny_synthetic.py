@@ -44,4 +44,4 @@ optim_wrapper = dict(optimizer=dict(lr=5e-4))
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
-    checkpoint=dict(type='CheckpointHook', interval=2, max_keep_ckpts=2))
+    checkpoint=dict(interval=2, max_keep_ckpts=2))

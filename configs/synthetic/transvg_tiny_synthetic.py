@@ -54,4 +54,4 @@ model = dict(
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
-    checkpoint=dict(type='CheckpointHook', interval=2, max_keep_ckpts=2))
+    checkpoint=dict(interval=2, max_keep_ckpts=2))

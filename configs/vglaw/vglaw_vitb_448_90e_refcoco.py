@@ -35,8 +35,4 @@ val_evaluator = [dict(type='RECMetric'), dict(type='RESMetric')]
 test_evaluator = val_evaluator
 
 default_hooks = dict(
-    checkpoint=dict(
-        type='CheckpointHook',
-        interval=5,
-        max_keep_ckpts=3,
-        save_best='REC/Acc@0.5'))
+    checkpoint=dict(interval=5, max_keep_ckpts=3, save_best='REC/Acc@0.5'))

@@ -6,10 +6,10 @@ import torch
 from mmdet.structures import DetDataSample
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.runner import load_checkpoint
 
 from mmvg.registry import MODELS
 from mmvg.utils import register_all_modules
+from mmvg.utils.checkpoint_fit import allowed_missing, load_fitting_checkpoint
 
 ImageType = Union[str, np.ndarray]
 
@@ -25,17 +25,22 @@ class GroundingInferencer:
         config: config file or ``Config``.
         checkpoint: weights to load (None keeps the config's init).
         device: ``'cpu'``, ``'cuda'``, ...
+        strict: refuse a checkpoint whose keys or shapes do not fit the
+            model (beyond the config's and the model's
+            ``checkpoint_allow_missing``); False loads what fits and warns.
     """
 
     def __init__(self,
                  config: Union[str, Config],
                  checkpoint: Optional[str] = None,
-                 device: str = 'cpu') -> None:
+                 device: str = 'cpu',
+                 strict: bool = True) -> None:
         register_all_modules()
         cfg = Config.fromfile(config) if isinstance(config, str) else config
         self.model = MODELS.build(cfg.model)
         if checkpoint is not None:
-            load_checkpoint(self.model, checkpoint, map_location='cpu')
+            load_fitting_checkpoint(self.model, checkpoint, strict,
+                                    allowed_missing(self.model, cfg))
         self.model.to(device).eval()
         steps = [
             step for step in cfg.test_dataloader.dataset.pipeline

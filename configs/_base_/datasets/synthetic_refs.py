@@ -37,7 +37,8 @@ train_dataloader = dict(
     batch_size=64,
     num_workers=0,
     persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    # DefaultSampler that can resume mid-epoch (iteration checkpoints)
+    sampler=dict(type='ResumableSampler', shuffle=True),
     dataset=dict(**_split, split='train', pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=64,

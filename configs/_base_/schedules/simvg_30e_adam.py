@@ -3,7 +3,7 @@
 # gradient clip 0.15. The EMA of the weights is in ../ema_runtime.py.
 max_epochs = 30
 train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1)
+    type='ResumableEpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 

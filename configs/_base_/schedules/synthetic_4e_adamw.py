@@ -2,7 +2,7 @@
 # cosine decay over 4 epochs, validation every 2 epochs.
 max_epochs = 4
 train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=2)
+    type='ResumableEpochBasedTrainLoop', max_epochs=max_epochs, val_interval=2)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 

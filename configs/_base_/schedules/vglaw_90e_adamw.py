@@ -2,7 +2,7 @@
 # batch 256 (8 GPUs x 32), 90 epochs, lr x0.1 at epochs 10 and 60.
 max_epochs = 90
 train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=5)
+    type='ResumableEpochBasedTrainLoop', max_epochs=max_epochs, val_interval=5)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 

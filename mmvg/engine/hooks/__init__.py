@@ -1,4 +1,12 @@
+from .checkpoint_fit_hook import CheckpointFitHook
 from .grounding_visualization_hook import GroundingVisualizationHook
+from .preemption_hook import (PREEMPTED_EXIT_CODE, PreemptionHook,
+                              TrainingPreempted)
+from .resumable_checkpoint_hook import ResumableCheckpointHook
 from .rng_state_hook import RNGStateHook
 
-__all__ = ['GroundingVisualizationHook', 'RNGStateHook']
+__all__ = [
+    'CheckpointFitHook', 'GroundingVisualizationHook', 'PREEMPTED_EXIT_CODE',
+    'PreemptionHook', 'ResumableCheckpointHook', 'RNGStateHook',
+    'TrainingPreempted'
+]
