@@ -1,13 +1,17 @@
-"""CellProposalHead (targets, losses, reference boxes), the decoder
-branch's reference refinement and the token branch's pointing scores (the
-SimVG aids)."""
+"""Cell proposals (targets, losses, reference boxes, the query generator
+that selects them), the decoder's reference embedding, the branches'
+reference refinement and the token branch's pointing scores (the SimVG
+aids)."""
+import pytest
 import torch
 from mmengine.structures import InstanceData
 
-from mmvg.models.aids import (CellProposalHead, PointingTokenBranch,
-                              ReferencedDecoderBranch)
+from mmvg.models.aids import (CellProposalLoss, CellProposalQueryGenerator,
+                              CellProposals, PointingTokenBranch,
+                              ReferencedDecoderBranch, ReferencedQueryDecoder)
 from mmvg.models.losses import soft_cross_entropy
-from mmvg.models.utils import cell_boxes, cell_targets
+from mmvg.models.utils import box_losses, cell_boxes, cell_targets
+from mmvg.structures import GroundingFeatures, GroundingQueries
 
 META = dict(img_shape=(64, 96), batch_input_shape=(64, 128))
 
@@ -56,20 +60,21 @@ def test_soft_cross_entropy_by_hand_and_without_targets():
 
 def test_losses_pick_the_target_cells_and_allow_no_targets():
     torch.manual_seed(0)
-    head = CellProposalHead(in_channels=8)
+    proposals, loss = CellProposals(in_channels=8), CellProposalLoss()
     tokens = torch.randn(2, 8, 8, requires_grad=True)
-    logits, boxes = head(tokens, (2, 4), torch.zeros(2, 8, dtype=bool))
+    logits, boxes = proposals(tokens, (2, 4), torch.zeros(2, 8, dtype=bool))
     targets = [gt([0., 0., 20., 20.]), gt()]
-    losses = head.loss(logits, boxes,
-                       cell_targets(targets, [META] * 2, (2, 4), boxes))
+    losses = loss(logits, boxes,
+                  cell_targets(targets, [META] * 2, (2, 4), boxes))
     assert set(losses) == {'cell_loss_cls', 'cell_loss_bbox', 'cell_loss_iou'}
-    expected = head.box_losses(
-        boxes[0, [0]], torch.tensor([[10 / 128, 10 / 64, 20 / 128, 20 / 64]]))
+    expected = box_losses(
+        loss.loss_bbox, loss.loss_iou, boxes[0, [0]],
+        torch.tensor([[10 / 128, 10 / 64, 20 / 128, 20 / 64]]))
     assert torch.isclose(losses['cell_loss_bbox'], expected['loss_bbox'])
     assert torch.isclose(losses['cell_loss_cls'],
                          -logits[0].log_softmax(-1)[0])
-    empty = head.loss(logits, boxes,
-                      cell_targets([gt(), gt()], [META] * 2, (2, 4), boxes))
+    empty = loss(logits, boxes,
+                 cell_targets([gt(), gt()], [META] * 2, (2, 4), boxes))
     assert all(value == 0 for value in empty.values())
     sum(empty.values()).backward()  # still a graph: DDP sees every param
 
@@ -78,30 +83,81 @@ def test_top_boxes_are_renormalised_to_img_shape():
     logits = torch.tensor([[0., 5., 1.]])
     boxes = torch.tensor([[[.1, .1, .1, .1], [.5, .5, .25, .5],
                            [.2, .2, .2, .2]]])
-    top = CellProposalHead.top_boxes(logits, boxes, 2, [META])
+    top = CellProposals.top_boxes(logits, boxes, 2, [META])
     # width 128 of the input is 96 of the image: x and w grow by 4/3
     assert torch.allclose(top[0, 0], torch.tensor([.5 * 4 / 3, .5, 1 / 3, .5]))
     assert torch.allclose(top[0, 1],
                           torch.tensor([.2 * 4 / 3, .2, .2 * 4 / 3, .2]))
 
 
-def test_decoder_branch_refines_its_reference_boxes():
+def features(queries=None, num=4, hw=(2, 2)):
+    return GroundingFeatures(
+        visual=torch.randn(1, num, 8),
+        visual_hw=hw,
+        visual_mask=torch.zeros(1, num, dtype=torch.bool),
+        input_hw=(64, 128),
+        text=torch.randn(1, 3, 8),
+        text_mask=torch.zeros(1, 3, dtype=torch.bool),
+        object_token=torch.randn(1, 8),
+        queries=queries)
+
+
+REF = torch.tensor([[[.3, .4, .2, .1], [.7, .6, .5, .5]]])
+
+
+def test_query_generator_selects_the_best_cells_as_references():
     torch.manual_seed(0)
-    head = ReferencedDecoderBranch(
+    generator = CellProposalQueryGenerator(
+        dict(
+            type='TextGuidedQueryGenerator',
+            num_queries=2,
+            in_channels=8,
+            embed_dims=16,
+            num_heads=2,
+            ffn_dims=32),
+        in_channels=8).eval()
+    feats = features(num=8, hw=(2, 4))
+    queries = generator(feats, [META])
+    logits, boxes = generator.proposals(feats.visual, feats.visual_hw,
+                                        feats.visual_mask)
+    assert torch.equal(queries.embed,
+                       generator.query_generator(feats, [META]).embed)
+    assert torch.equal(queries.proposal_scores, logits)
+    assert torch.equal(queries.proposal_boxes, boxes)
+    assert torch.equal(queries.reference_boxes,
+                       CellProposals.top_boxes(logits, boxes, 2, [META]))
+
+
+def test_decoder_embeds_the_reference_boxes():
+    torch.manual_seed(0)
+    decoder = ReferencedQueryDecoder(
         in_channels=8,
         embed_dims=16,
         num_layers=2,
         num_heads=2,
         ffn_dims=32,
-        dropout=0.,
-        num_queries=2).eval()
-    ref = torch.tensor([[[.3, .4, .2, .1], [.7, .6, .5, .5]]])
+        dropout=0.).eval()
+    queries = GroundingQueries(
+        embed=torch.randn(1, 2, 16), reference_boxes=REF)
+    feats = features()
+    states = decoder(feats, queries)
+    assert states.shape == (2, 1, 2, 16)
+    moved = decoder(feats, queries.replace(reference_boxes=REF / 2))
+    assert not torch.allclose(states, moved)
+    with pytest.raises(ValueError, match='reference_boxes'):
+        decoder(feats, GroundingQueries(embed=queries.embed))
+
+
+def test_decoder_branch_refines_its_reference_boxes():
+    torch.manual_seed(0)
+    head = ReferencedDecoderBranch(embed_dims=16, num_queries=2).eval()
     head.init_weights()
-    no_padding = torch.zeros(1, 4, dtype=torch.bool)
-    _, boxes = head(
-        torch.randn(1, 4, 8), (2, 2), torch.randn(1, 2, 16), no_padding, ref)
+    states = torch.randn(2, 1, 2, 16)
+    queries = GroundingQueries(
+        embed=states[0], states=states, reference_boxes=REF)
+    _, boxes = head(features(queries))
     # a zero refinement returns the references at every layer
-    assert torch.allclose(boxes, ref.expand(2, -1, -1, -1), atol=1e-6)
+    assert torch.allclose(boxes, REF.expand(2, -1, -1, -1), atol=1e-6)
 
 
 def test_token_branch_refines_its_reference_boxes():
@@ -109,50 +165,13 @@ def test_token_branch_refines_its_reference_boxes():
     branch = PointingTokenBranch(
         in_channels=8, embed_dims=16, point_dims=4, num_queries=2)
     branch.init_weights()
-    ref = torch.tensor([[[.3, .4, .2, .1], [.7, .6, .5, .5]]])
-    _, boxes = branch(torch.randn(1, 8), torch.randn(1, 2, 16), ref)
-    assert torch.allclose(boxes[0], ref, atol=1e-6)
+    feats = features(GroundingQueries(embed=torch.randn(1, 2, 16)))
+    _, boxes = branch(feats, REF)
+    assert torch.allclose(boxes[0], REF, atol=1e-6)
     # the reference is embedded into the hidden state: it changes scores
-    cls1, _ = branch(torch.zeros(1, 8), torch.zeros(1, 2, 16), ref)
-    cls2, _ = branch(torch.zeros(1, 8), torch.zeros(1, 2, 16), ref / 2)
+    zero = feats.replace(
+        object_token=torch.zeros(1, 8),
+        queries=GroundingQueries(embed=torch.zeros(1, 2, 16)))
+    cls1, _ = branch(zero, REF)
+    cls2, _ = branch(zero, REF / 2)
     assert not torch.allclose(cls1, cls2)
-
-
-def test_token_branch_points_with_the_object_token():
-    torch.manual_seed(0)
-    branch = PointingTokenBranch(in_channels=8, embed_dims=16, point_dims=4)
-    patches = torch.randn(2, 6, 8)
-    mask = torch.zeros(2, 6, dtype=bool)
-    mask[1, 4:] = True
-    logits = branch.point_logits(torch.randn(2, 8), patches, mask)
-    assert logits.shape == (2, 6) and torch.isinf(logits[1, 4:]).all()
-    token = branch.point_token.weight.new_zeros(2, 8)
-    token[0] = 1.
-    expected = (
-        branch.point_patch(patches[0]) @ branch.point_token(token[0])) / 2.
-    assert torch.allclose(
-        branch.point_logits(token, patches, mask)[0], expected, atol=1e-6)
-
-
-def test_position_read_out_targets_cell_centres_and_the_target():
-    branch = PointingTokenBranch(in_channels=4, embed_dims=8, point_dims=4)
-    with torch.no_grad():  # read channels 0 and 1 as (x, y)
-        branch.point_xy.weight.copy_(torch.eye(4)[:2])
-        branch.point_xy.bias.zero_()
-    # a 2 x 3 grid: centres x in (1/6, 1/2, 5/6), y in (1/4, 3/4)
-    xy = torch.tensor([[x, y] for y in (.25, .75) for x in (1 / 6, .5, 5 / 6)])
-    patches = torch.cat([xy, torch.randn(6, 2)], dim=-1).expand(2, -1, -1)
-    token = torch.tensor([[.3, .6, 5., 5.], [9., 9., 0., 0.]])
-    centres = torch.tensor([[.3, .6], [float('nan'), float('nan')]])
-    mask = torch.zeros(2, 6, dtype=bool)
-    dist = torch.zeros(2, 6)
-    dist[0, 4] = 1
-    losses = branch.point_losses(token, patches, mask, dist, centres, (2, 3))
-    # exact read-outs; the second token (no single target) is left out
-    assert losses['loss_point_xy'].abs() < 1e-6
-    assert torch.isclose(
-        losses['loss_point'],
-        -branch.point_logits(token, patches, mask)[0].log_softmax(-1)[4])
-    token[0, 0] = .5  # 0.2 off in x: one of 2 * 6 * 2 + 2 values
-    losses = branch.point_losses(token, patches, mask, dist, centres, (2, 3))
-    assert torch.isclose(losses['loss_point_xy'], torch.tensor(.2 / 26))

@@ -97,6 +97,10 @@ OVERRIDES = {
         64,
         'model.backbone.init_cfg':
         None,
+        'model.query_generator.in_channels':
+        32,
+        'model.decoder.in_channels':
+        32,
         'model.bbox_head.in_channels':
         32,
         'train_dataloader.dataset':
@@ -169,13 +173,13 @@ def test_config_trains_and_tests_one_step(config, synthetic_root):
     frozen = {n for n, p in params.items() if not p.requires_grad}
     assert with_grad and with_grad <= changed
     assert not frozen & changed
-    head = model.bbox_head
-    if getattr(head, 'frozen_teacher', False):
+    if getattr(model.bbox_head, 'frozen_teacher', False):
+        # exactly the teacher (TQG, decoder, decoder branch) is frozen
         teacher = {
-            f'bbox_head.{name}.{param_name}'
-            for name, module in head.named_children()
-            if module in head.teacher_modules()
-            for param_name, _ in module.named_parameters()
+            n
+            for n in params
+            if n.split('.')[0] in ('query_generator', 'decoder')
+            or n.startswith('bbox_head.decoder_branch.')
         }
         assert teacher and frozen == teacher
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from mmvg.structures import GroundingFeatures
+from mmvg.structures import GroundingFeatures, GroundingQueries
 
 
 def features(**changes) -> GroundingFeatures:
@@ -59,3 +59,35 @@ def test_replace_keeps_the_rest_and_checks_again():
     assert doubled.text is feats.text and doubled.input_hw == (64, 96)
     with pytest.raises(ValueError, match='visual must be'):
         feats.replace(visual=torch.zeros(2, 5, 3))
+
+
+def test_queries_are_checked_and_required_by_dotted_name():
+    embed = torch.randn(2, 3, 8)
+    queries = GroundingQueries(embed=embed)
+    feats = features(queries=queries)
+    feats.require('queries', by='MyHead')
+    with pytest.raises(
+            ValueError,
+            match=r'MyHead needs GroundingFeatures\.'
+            r'queries\.states, queries\.reference_boxes'):
+        feats.require('queries.states', 'queries.reference_boxes', by='MyHead')
+    decoded = queries.replace(states=torch.randn(4, 2, 3, 8))
+    features(queries=decoded).require('queries.states', by='MyHead')
+    with pytest.raises(ValueError, match='queries must have B=2'):
+        features(queries=GroundingQueries(embed=torch.randn(1, 3, 8)))
+
+
+@pytest.mark.parametrize('changes,message', [
+    (dict(states=torch.randn(4, 2, 3, 9)), r'states must start with \(2, 3, '
+     r'8\)'),
+    (dict(reference_boxes=torch.rand(2, 2, 4)), 'reference_boxes must start'),
+    (dict(proposal_scores=torch.randn(2, 6)), 'go together'),
+    (dict(
+        proposal_scores=torch.randn(3, 6), proposal_boxes=torch.rand(
+            3, 6, 4)), 'proposal_scores must start with'),
+])
+def test_bad_queries_are_refused(changes, message):
+    with pytest.raises(ValueError, match=message):
+        GroundingQueries(embed=torch.randn(2, 3, 8), **changes)
+    with pytest.raises(ValueError, match=r'embed must be \(B, Q, D\)'):
+        GroundingQueries(embed=torch.randn(2, 8))

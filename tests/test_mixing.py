@@ -31,38 +31,48 @@ HEADS = dict(
 #: what mmvg.models.heads and mmvg.models.aids export that is a part or
 #: base of a head, or no head
 PARTS = {
-    'BaseBoxHead', 'CellProposalHead', 'ConvStem', 'PointingTokenBranch',
-    'ReferenceRefinement', 'ReferencedDecoderBranch', 'Sine2DPositionInit',
+    'BaseBoxHead', 'CellProposalLoss', 'CellProposalQueryGenerator',
+    'CellProposals', 'ConvStem', 'PointingTokenBranch', 'ReferenceRefinement',
+    'ReferencedDecoderBranch', 'ReferencedQueryDecoder', 'Sine2DPositionInit',
     'SimVGDecoderBranch', 'SimVGSetHead', 'SimVGTokenBranch'
 }
+#: the parts of a model that go with its head: a DETR-style head reads the
+#: queries of its query stage
+HEAD_PARTS = ('query_generator', 'decoder', 'bbox_head')
 
 
 def synthetic(name: str) -> Config:
     return Config.fromfile(osp.join(ROOT, 'configs', 'synthetic', name))
 
 
-def without_aids(head: dict) -> dict:
-    """The paper's head from a tiny synthetic config's aided one."""
-    head = copy.deepcopy(head)
+def without_aids(model: dict) -> dict:
+    """The paper's model from a tiny synthetic config's aided one."""
+    model = copy.deepcopy(model)
+    head = model.bbox_head
     if head.type == 'SimVGCellHead':
         head.type = 'SimVGHead'
-        head.pop('proposal_head', None)
+        head.pop('proposal_loss', None)
         head.pop('point_weight', None)
         head.decoder_branch.type = 'SimVGDecoderBranch'
         head.token_branch.type = 'SimVGTokenBranch'
         head.token_branch.pop('point_dims', None)
+        model.query_generator = model.query_generator.query_generator
+        model.decoder.type = 'VisualQueryDecoder'
     elif head.type == 'VGLAWCellHead':
         head.type = 'VGLAWHead'
         head.pop('loss_lap', None)
-    return head
+    return model
 
 
-def head_cfg(name: str) -> dict:
+def head_parts(name: str) -> dict:
+    """A head's config and its query stage's (None where it has none)."""
     cfg = HEADS[name]
     if not isinstance(cfg, str):
-        return cfg
-    head = synthetic(cfg).model.bbox_head
-    return head if head.type == name else without_aids(head)
+        return dict(query_generator=None, decoder=None, bbox_head=cfg)
+    model = synthetic(cfg).model
+    if model.bbox_head.type != name:
+        model = without_aids(model)
+    return {part: model.get(part) for part in HEAD_PARTS}
 
 
 def test_every_exported_head_is_mixed():
@@ -75,7 +85,8 @@ def test_pair_trains_one_step_and_predicts(encoder, head, synthetic_root):
     # the VG-LAW config's data carry masks, which only its head reads
     data_cfg = synthetic(ENCODERS['VGLAW'])
     cfg = synthetic(ENCODERS[encoder])
-    cfg.model.bbox_head = head_cfg(head)
+    for part, part_cfg in head_parts(head).items():
+        cfg.model[part] = part_cfg
     cfg.model.data_preprocessor.pad_mask = True
     cfg.train_dataloader, cfg.test_dataloader = (data_cfg.train_dataloader,
                                                  data_cfg.test_dataloader)

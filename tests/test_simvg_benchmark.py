@@ -16,7 +16,9 @@ TIMES = [(0.003, 0.012), (0.005, 0.016)]
 
 def test_count_parameters_equals_a_hand_count():
     module = load_tool_module('analysis_tools/benchmark_simvg.py')
-    counts = module.count_parameters(nn.Linear(3, 4), nn.Linear(4, 2))
+    model = nn.Module()
+    model.backbone, model.bbox_head = nn.Linear(3, 4), nn.Linear(4, 2)
+    counts = module.count_parameters(model)
     assert counts == dict(encoder=3 * 4 + 4, head=4 * 2 + 2, total=26)
 
 
@@ -48,7 +50,9 @@ def test_tiny_benchmark_reports_the_models_and_the_measurements(
     register_all_modules()
     model = Config.fromfile(module.TINY).model
     encoder = sum(p.numel() for p in MODELS.build(model.backbone).parameters())
-    head = sum(p.numel() for p in MODELS.build(model.bbox_head).parameters())
+    head = sum(p.numel()
+               for part in ('query_generator', 'decoder', 'bbox_head')
+               for p in MODELS.build(model[part]).parameters())
     assert encoder > 0 and head > 0
     assert (f'simvg_tiny_synthetic.py: parameters encoder '
             f'{encoder / 1e6:.2f}M, head {head / 1e6:.2f}M, total '

@@ -1,13 +1,25 @@
-"""SimVGCellHead, the SimVG aids together: cell proposals as the DB's
-references, the TB's pointing and its references, two-stage freezing."""
+"""SimVGCellHead, the SimVG aids together: cell proposals as the decoder
+queries' references, the TB's pointing and its references, two-stage
+freezing."""
 from unittest import mock
 
 import pytest
 import torch
-from test_simvg_grounder import build, head_cfg, samples
+from test_simvg_grounder import TEACHER, build, head_cfg, query_stage, samples
 
 from mmvg.models.aids import SimVGCellHead
 from mmvg.models.utils import cell_targets
+
+
+def aided_stage(num_queries=1):
+    """:func:`query_stage` with cell proposals and referenced decoding."""
+    stage = query_stage(num_queries)
+    stage['query_generator'] = dict(
+        type='CellProposalQueryGenerator',
+        query_generator=stage['query_generator'],
+        in_channels=stage['query_generator']['in_channels'])
+    stage['decoder']['type'] = 'ReferencedQueryDecoder'
+    return stage
 
 
 def aided_head_cfg(**kwargs):
@@ -18,20 +30,20 @@ def aided_head_cfg(**kwargs):
     return cfg
 
 
-def build_aided(spm_path, **head_kwargs):
-    return build(spm_path, aided_head_cfg, **head_kwargs)
+def build_aided(spm_path, **kwargs):
+    return build(
+        spm_path, make_stage=aided_stage, make_head=aided_head_cfg, **kwargs)
 
 
 def test_training_aids_add_their_losses_and_train(spm_path):
     model = build_aided(spm_path)
-    head = model.bbox_head
     losses = model.loss(torch.randn(2, 3, 32, 48), samples())
     for key in ('cell_loss_cls', 'cell_loss_bbox', 'tb_loss_point',
                 'tb_loss_point_xy', 'db_loss_bbox', 'tb_loss_bbox'):
         assert torch.isfinite(losses[key]), key
     sum(v for k, v in losses.items() if 'loss' in k).backward()
-    for part in (head.proposal_head, head.decoder_branch.ref_embed,
-                 head.token_branch.point_token):
+    for part in (model.query_generator.proposals, model.decoder.ref_embed,
+                 model.bbox_head.token_branch.point_token):
         assert any(p.grad is not None and p.grad.abs().sum() > 0
                    for p in part.parameters())
     # GREC: several, one and no targets
@@ -52,17 +64,15 @@ def test_point_weight_scales_the_pointing_losses(spm_path):
 @pytest.mark.parametrize('branch', ['db', 'tb'])
 def test_training_aids_predict_with_either_branch(spm_path, branch):
     model = build_aided(spm_path, test_branch=branch).eval()
-    head = model.bbox_head
+    proposals = model.query_generator.proposals
     with mock.patch.object(
-            head.proposal_head, 'forward',
-            wraps=head.proposal_head.forward) as proposals, mock.patch.object(
-                head.decoder_branch,
-                'forward',
-                wraps=head.decoder_branch.forward) as decoder, \
-            torch.no_grad():
+            proposals, 'forward',
+            wraps=proposals.forward) as scored, mock.patch.object(
+                model.decoder, 'forward',
+                wraps=model.decoder.forward) as decoder, torch.no_grad():
         results = model.predict(torch.randn(2, 3, 32, 48), samples())
     # both branches refine proposals, computed once; TB skips the decoder
-    assert proposals.call_count == 1
+    assert scored.call_count == 1
     assert decoder.call_count == (1 if branch == 'db' else 0)
     assert results[0].pred_instances.bboxes.shape == (1, 4)
 
@@ -75,13 +85,12 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path, num_queries):
     inputs, data = torch.randn(2, 3, 32, 48), samples()
     metas = [sample.metainfo for sample in data]
     with torch.no_grad():
-        feats = model.extract_feat(inputs, data)
+        feats = model.features(inputs, data)
         _, tb_boxes = head(feats, metas, branch='tb')['tb']
         cells = head.token_branch.point_logits(
             feats.object_token, feats.visual,
             feats.visual_mask).topk(num_queries).indices
-        cell_boxes = head.proposal_head(feats.visual, feats.visual_hw,
-                                        feats.visual_mask)[1]
+        cell_boxes = feats.queries.proposal_boxes
     expected = torch.stack(
         [boxes[index] for boxes, index in zip(cell_boxes, cells)])
     assert torch.allclose(tb_boxes[0], expected, atol=1e-5)
@@ -91,7 +100,7 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path, num_queries):
             head.token_branch, 'forward',
             wraps=head.token_branch.forward) as spy:
         losses = model.loss(inputs, data)
-    refs = spy.call_args.args[2]
+    refs = spy.call_args.args[1]
     targets = cell_targets([sample.gt_instances for sample in data], metas,
                            feats.visual_hw, feats.visual)[1]
     for ref, boxes, cells in zip(refs, cell_boxes, targets):
@@ -102,23 +111,23 @@ def test_token_branch_refines_the_pointed_cells_boxes(spm_path, num_queries):
 
 
 def test_two_stage_freezes_the_proposals_too(spm_path):
-    model = build_aided(spm_path, distill_mode='two-stage').train()
-    head = model.bbox_head
-    assert not head.proposal_head.training
-    assert not any(p.requires_grad for p in head.proposal_head.parameters())
+    model = build_aided(
+        spm_path, frozen_modules=TEACHER, distill_mode='two-stage').train()
+    proposals = model.query_generator.proposals
+    assert not proposals.training
+    assert not any(p.requires_grad for p in proposals.parameters())
     losses = model.loss(torch.randn(2, 3, 32, 48), samples())
     assert not any(key.startswith('cell_') for key in losses)
     sum(v for k, v in losses.items() if 'loss' in k).backward()
-    assert all(p.grad is None for p in head.proposal_head.parameters())
+    assert all(p.grad is None for p in proposals.parameters())
 
 
-@pytest.mark.parametrize('branch, plain, aid', [
-    ('decoder_branch', 'SimVGDecoderBranch', 'ReferencedDecoderBranch'),
-    ('token_branch', 'SimVGTokenBranch', 'PointingTokenBranch'),
-])
-def test_the_paper_branches_are_refused(branch, plain, aid):
+def test_the_paper_token_branch_and_plain_queries_are_refused(spm_path):
     cfg = {k: v for k, v in aided_head_cfg().items() if k != 'type'}
-    cfg[branch] = dict(cfg[branch], type=plain)
-    cfg[branch].pop('point_dims', None)
-    with pytest.raises(TypeError, match=f'needs a {aid} as {branch}'):
+    cfg['token_branch'] = dict(type='SimVGTokenBranch')
+    with pytest.raises(
+            TypeError, match='needs a PointingTokenBranch as token_branch'):
         SimVGCellHead(**cfg)
+    plain = build(spm_path, make_head=aided_head_cfg)
+    with pytest.raises(ValueError, match='CellProposalQueryGenerator'):
+        plain.loss(torch.randn(2, 3, 32, 48), samples())

@@ -17,12 +17,12 @@ from mmvg.registry import MODELS
 #: ``TextGuidedQuerySelectKDDETRHead``), as written in the official code.
 OFFICIAL_MODULES = [
     ('backbone.', 'vis_enc.beit3.'),
-    ('bbox_head.query_generator.query_embed.', 'head.query_embed.'),
-    ('bbox_head.query_generator.text_proj.', 'head.input_text_proj.'),
-    ('bbox_head.query_generator.decoder.',
+    ('query_generator.query_embed.', 'head.query_embed.'),
+    ('query_generator.text_proj.', 'head.input_text_proj.'),
+    ('query_generator.decoder.',
      'head.text_guided_query_generation_transformer.'),
-    ('bbox_head.decoder_branch.input_proj.', 'head.input_proj.'),
-    ('bbox_head.decoder_branch.decoder.', 'head.transformer.decoder.'),
+    ('decoder.input_proj.', 'head.input_proj.'),
+    ('decoder.decoder.', 'head.transformer.decoder.'),
     ('bbox_head.decoder_branch.fc_cls.', 'head.class_embed_decoder.'),
     ('bbox_head.decoder_branch.fc_reg.', 'head.bbox_embed_decoder.'),
     ('bbox_head.token_branch.token_proj.', 'head.input_cls_proj.'),
@@ -92,7 +92,7 @@ def official_state_dict(model, offset: float = 0.) -> dict:
     state = {}
     for key, value in model.state_dict().items():
         value = value + offset
-        if key == 'bbox_head.decoder_branch.input_proj.weight':
+        if key == 'decoder.input_proj.weight':
             value = value[:, :, None, None]  # Conv2d(in, embed, 1)
         state[official_name(key)] = value
     for key, shape in EXTRA_OFFICIAL.items():
@@ -109,7 +109,7 @@ def tiny_simvg(synthetic_root):
     # SimVG as released: without the tiny config's from-scratch aids
     cfg.model.backbone.pop('patch_embed')
     cfg.model.backbone.pop('init_cfg')
-    cfg.model.bbox_head = without_aids(cfg.model.bbox_head)
+    cfg.model = without_aids(cfg.model)
 
     def build(seed: int):
         torch.manual_seed(seed)

@@ -45,13 +45,7 @@ def test_weight_without_targets_is_zero():
 def test_matched_quality_is_score_times_iou():
     """Sample A: matched box inside its target (IoU .25), logits (2, 0);
     sample B: exact box, logits (0, 0). w = mean of score x IoU."""
-    head = SimVGDecoderBranch(
-        in_channels=8,
-        embed_dims=8,
-        num_layers=1,
-        num_heads=2,
-        ffn_dims=8,
-        num_queries=2)
+    head = SimVGDecoderBranch(embed_dims=8, num_queries=2)
     logits = torch.tensor([[[2., 0.], [-3., 3.]], [[0., 0.], [-3., 3.]]])
     boxes = torch.tensor([[[.5, .5, .2, .2], [.9, .9, .1, .1]],
                           [[.5, .5, .4, .4], [.1, .1, .1, .1]]])
@@ -72,13 +66,7 @@ def test_matched_quality_is_score_times_iou():
 
 
 def test_matched_predictions_follow_target_order():
-    head = SimVGDecoderBranch(
-        in_channels=8,
-        embed_dims=8,
-        num_layers=1,
-        num_heads=2,
-        ffn_dims=8,
-        num_queries=2)
+    head = SimVGDecoderBranch(embed_dims=8, num_queries=2)
     boxes = torch.tensor([[[.25, .25, .1, .1], [.75, .75, .1, .1]]])
     gt = InstanceData(
         bboxes=torch.tensor([[70., 70., 80., 80.], [20., 20., 30., 30.]]),

@@ -1,5 +1,6 @@
 """The SimVG grounder on a tiny batch: losses, predictions, the
-token-branch-only inference and the two-stage (frozen teacher) mode."""
+token-branch-only inference (no decoder) and the two-stage (frozen teacher)
+mode."""
 from unittest import mock
 
 import pytest
@@ -11,30 +12,46 @@ from mmvg.models.grounders.simvg import SimVG
 from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
 from mmvg.models.heads.simvg_head import SimVGHead
 from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
-from mmvg.models.layers.simvg_tqg import TextGuidedQueryGenerator
+from mmvg.models.layers import TextGuidedQueryGenerator, VisualQueryDecoder
 from mmvg.models.losses.dwbd_loss import DWBDLoss
 from mmvg.registry import MODELS
 
 DIMS = 32
+SMALL = dict(
+    in_channels=DIMS, embed_dims=DIMS, num_heads=2, ffn_dims=32, dropout=0.)
+#: what two-stage training freezes: TQG, the decoder and the decoder branch
+TEACHER = ['query_generator', 'decoder', 'bbox_head.decoder_branch']
 
 
 def head_cfg(num_queries=1, **kwargs):
-    small = dict(embed_dims=DIMS, num_heads=2, ffn_dims=32, dropout=0.)
     return dict(
         type='SimVGHead',
         in_channels=DIMS,
         num_queries=num_queries,
-        query_generator=dict(type='TextGuidedQueryGenerator', **small),
-        decoder_branch=dict(type='SimVGDecoderBranch', num_layers=2, **small),
+        decoder_branch=dict(type='SimVGDecoderBranch', embed_dims=DIMS),
         token_branch=dict(type='SimVGTokenBranch', embed_dims=DIMS),
         **kwargs)
 
 
-def build(spm_path, make_head=head_cfg, **head_kwargs):
+def query_stage(num_queries=1):
+    """The model's query_generator (TQG) and decoder configs."""
+    return dict(
+        query_generator=dict(
+            type='TextGuidedQueryGenerator', num_queries=num_queries, **SMALL),
+        decoder=dict(type='VisualQueryDecoder', num_layers=2, **SMALL))
+
+
+def build(spm_path,
+          frozen_modules=(),
+          make_stage=query_stage,
+          make_head=head_cfg,
+          **head_kwargs):
     torch.manual_seed(0)
     return MODELS.build(
         dict(
             type='SimVG',
+            **make_stage(head_kwargs.get('num_queries', 1)),
+            frozen_modules=frozen_modules,
             backbone=dict(
                 type='BEiT3',
                 img_size=32,
@@ -71,7 +88,8 @@ def test_loss_trains_every_part(spm_path):
     model = build(spm_path)
     assert isinstance(model, SimVG)
     head = model.bbox_head
-    assert isinstance(head.query_generator, TextGuidedQueryGenerator)
+    assert isinstance(model.query_generator, TextGuidedQueryGenerator)
+    assert isinstance(model.decoder, VisualQueryDecoder)
     assert isinstance(head.decoder_branch, SimVGDecoderBranch)
     assert isinstance(head.token_branch, SimVGTokenBranch)
     assert isinstance(head.distill_loss, DWBDLoss)
@@ -81,7 +99,7 @@ def test_loss_trains_every_part(spm_path):
     assert 0 <= losses['dwbd_weight'] <= 1
     total = sum(v for k, v in losses.items() if 'loss' in k)
     total.backward()
-    for part in (model.backbone, model.bbox_head.query_generator,
+    for part in (model.backbone, model.query_generator, model.decoder,
                  model.bbox_head.decoder_branch, model.bbox_head.token_branch):
         assert any(p.grad is not None and p.grad.abs().sum() > 0
                    for p in part.parameters())
@@ -90,11 +108,13 @@ def test_loss_trains_every_part(spm_path):
 @pytest.mark.parametrize('branch', ['db', 'tb'])
 def test_predict_runs_only_the_test_branch(spm_path, branch):
     model = build(spm_path, test_branch=branch).eval()
-    decoder = model.bbox_head.decoder_branch
+    decoder, predictor = model.decoder, model.bbox_head.decoder_branch
     with mock.patch.object(
-            decoder, 'forward', wraps=decoder.forward) as spy, torch.no_grad():
+            decoder, 'forward', wraps=decoder.forward) as spy, \
+            mock.patch.object(predictor, 'forward',
+                              wraps=predictor.forward) as db, torch.no_grad():
         results = model.predict(torch.randn(2, 3, 32, 48), samples())
-    assert spy.call_count == (1 if branch == 'db' else 0)
+    assert spy.call_count == db.call_count == (1 if branch == 'db' else 0)
     pred = results[0].pred_instances
     assert pred.bboxes.shape == (1, 4) and pred.scores.shape == (1, )
     # rescaled to the 24 x 16 original image
@@ -114,21 +134,41 @@ def test_grec_queries_and_no_target_samples(spm_path):
 
 
 def test_two_stage_freezes_the_teacher(spm_path):
-    model = build(spm_path, distill_mode='two-stage')
+    model = build(spm_path, frozen_modules=TEACHER, distill_mode='two-stage')
     head = model.bbox_head
     model.train()
-    assert not head.decoder_branch.training
-    assert not head.query_generator.training
+    teacher = (model.query_generator, model.decoder, head.decoder_branch)
+    assert not any(part.training for part in teacher)
     assert head.token_branch.training
-    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
+    with mock.patch.object(
+            model.decoder, 'forward', wraps=model.decoder.forward) as spy:
+        losses = model.loss(torch.randn(2, 3, 32, 48), samples())
+    # the teacher runs (DWBD reads its matches) without autograd
+    assert spy.call_count == 1
     assert not any(key.startswith('db_') for key in losses)
+    assert losses['distill_tb_loss_bbox'].grad_fn is not None
     sum(v for k, v in losses.items() if 'loss' in k).backward()
-    assert all(p.grad is None for p in head.decoder_branch.parameters())
+    for part in teacher:
+        assert all(not p.requires_grad and p.grad is None
+                   for p in part.parameters())
     assert any(p.grad is not None for p in head.token_branch.parameters())
     assert any(p.grad is not None for p in model.backbone.parameters())
 
 
-def test_bad_options_are_refused():
+def test_frozen_modules_must_exist(spm_path):
+    with pytest.raises(ValueError, match="frozen_modules names 'neck'"):
+        build(spm_path, frozen_modules=['neck'])
+
+
+def test_bad_options_are_refused(spm_path):
+    with pytest.raises(ValueError, match='decoder needs a query_generator'):
+        MODELS.build(
+            dict(
+                type='SimVG',
+                backbone=dict(type='BEiT3', arch='base'),
+                tokenizer=dict(type='BEiT3Tokenizer', spm_path=spm_path),
+                decoder=dict(type='VisualQueryDecoder'),
+                bbox_head=head_cfg()))
     with pytest.raises(ValueError, match='test_branch'):
         SimVGHead(**{
             k: v

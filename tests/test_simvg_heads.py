@@ -1,14 +1,16 @@
-"""SimVG's TQG, decoder branch and token branch: shapes and the Hungarian
-set loss on a hand-made case."""
+"""SimVG's TQG, decoder, decoder branch and token branch: shapes and the
+Hungarian set loss on a hand-made case."""
 import pytest
 import torch
 from mmengine.structures import InstanceData
 
 from mmvg.models.heads.simvg_decoder_branch import SimVGDecoderBranch
 from mmvg.models.heads.simvg_token_branch import SimVGTokenBranch
+from mmvg.models.layers import VisualQueryDecoder
 from mmvg.models.layers.simvg_tqg import (TextGuidedQueryGenerator,
                                           last_tokens_max_pool,
                                           masked_max_pool, text_positions)
+from mmvg.structures import GroundingFeatures, GroundingQueries
 
 DIMS = 32
 
@@ -23,6 +25,26 @@ def tqg(text_guided=True, num_queries=3, **kwargs):
         dropout=0.,
         text_guided=text_guided,
         **kwargs)
+
+
+def features(visual=None,
+             mask=None,
+             hw=(2, 4),
+             queries=None,
+             object_token=None,
+             text=None,
+             text_mask=None) -> GroundingFeatures:
+    """Contract features of 2 samples over an (h, w) grid."""
+    num = hw[0] * hw[1]
+    return GroundingFeatures(
+        visual=torch.randn(2, num, 48) if visual is None else visual,
+        visual_hw=hw,
+        visual_mask=torch.zeros(2, num, dtype=bool) if mask is None else mask,
+        input_hw=(32, 64),
+        text=text,
+        text_mask=text_mask,
+        object_token=object_token,
+        queries=queries)
 
 
 def test_masked_max_pool_ignores_padding():
@@ -52,17 +74,27 @@ def test_tqg_queries_depend_on_the_text(text_pool):
     module = tqg(text_pool=text_pool).eval()
     text = torch.randn(2, 5, 48)
     mask = torch.tensor([[False] * 5, [False, False, True, True, True]])
-    queries = module(text, mask)
+    queries = module.generate(text, mask)
     assert queries.shape == (2, 3, DIMS)
     changed = text.clone()
     changed[1, 2] = 100.  # padding outside the pool: no effect
-    assert torch.allclose(module(changed, mask)[1], queries[1], atol=1e-5)
+    assert torch.allclose(
+        module.generate(changed, mask)[1], queries[1], atol=1e-5)
     changed[1, 4] = 100.  # the last token: pooled by 'official' only
     assert torch.allclose(
-        module(changed, mask)[1], queries[1], atol=1e-5) == (
+        module.generate(changed, mask)[1], queries[1], atol=1e-5) == (
             text_pool == 'masked_max')
     changed[1, 0] = 5.
-    assert not torch.allclose(module(changed, mask)[1], queries[1])
+    assert not torch.allclose(module.generate(changed, mask)[1], queries[1])
+    # as a grounder's query generator: the contract's text in, queries out
+    out = module(features(text=text, text_mask=mask))
+    assert isinstance(out, GroundingQueries) and out.states is None
+    assert torch.equal(out.embed, queries)
+    with pytest.raises(
+            ValueError,
+            match='TextGuidedQueryGenerator needs '
+            'GroundingFeatures.text'):
+        module(features())
 
 
 def test_tqg_rejects_unknown_pool():
@@ -72,7 +104,8 @@ def test_tqg_rejects_unknown_pool():
 
 def test_tqg_off_returns_the_learned_embedding():
     module = tqg(text_guided=False)
-    queries = module(torch.randn(2, 5, 48), torch.zeros(2, 5, dtype=bool))
+    queries = module.generate(
+        torch.randn(2, 5, 48), torch.zeros(2, 5, dtype=bool))
     assert torch.equal(queries[0], module.query_embed.weight)
     assert not hasattr(module, 'decoder')
 
@@ -87,32 +120,53 @@ def metas(batch=2, img_shape=(64, 96), input_shape=(64, 128)):
     ] * batch
 
 
-def test_decoder_branch_shapes_and_padding_mask():
+def test_decoder_shapes_and_padding_mask():
     torch.manual_seed(0)
-    head = SimVGDecoderBranch(
+    decoder = VisualQueryDecoder(
         in_channels=48,
         embed_dims=DIMS,
         num_layers=3,
         num_heads=4,
         ffn_dims=64,
-        dropout=0.,
-        num_queries=3).eval()
+        dropout=0.).eval()
     visual = torch.randn(2, 2 * 4, 48)
     # the last of 4 patch columns is padding
     mask = torch.tensor([[False, False, False, True] * 2] * 2)
-    cls, boxes = head(visual, (2, 4), torch.randn(2, 3, DIMS), mask)
-    assert cls.shape == (3, 2, 3, 2) and boxes.shape == (3, 2, 3, 4)
-    assert boxes.min() >= 0 and boxes.max() <= 1
+    queries = GroundingQueries(embed=torch.randn(2, 3, DIMS))
+    states = decoder(features(visual, mask), queries)
+    assert states.shape == (3, 2, 3, DIMS)
     # padded patches do not change the result; unpadded ones do
     changed = visual.clone().view(2, 2, 4, 48)
     changed[:, :, 3] = 50.
-    queries = torch.zeros(2, 3, DIMS)
-    cls1, _ = head(visual, (2, 4), queries, mask)
-    cls2, _ = head(changed.view(2, 8, 48), (2, 4), queries, mask)
-    assert torch.allclose(cls1, cls2, atol=1e-5)
-    cls3, _ = head(
-        changed.view(2, 8, 48), (2, 4), queries, torch.zeros_like(mask))
-    assert not torch.allclose(cls1, cls3, atol=1e-3)
+    changed = changed.view(2, 8, 48)
+    assert torch.allclose(
+        decoder(features(changed, mask), queries), states, atol=1e-5)
+    assert not torch.allclose(
+        decoder(features(changed), queries), states, atol=1e-3)
+    # the query embeddings are the positions: they change the states
+    assert not torch.allclose(
+        decoder(
+            features(visual, mask), queries.replace(embed=queries.embed * 2)),
+        states,
+        atol=1e-3)
+
+
+def test_decoder_branch_reads_every_layer_of_the_states():
+    torch.manual_seed(0)
+    branch = SimVGDecoderBranch(embed_dims=DIMS, num_queries=3)
+    states = torch.randn(3, 2, 3, DIMS)
+    feats = features(queries=GroundingQueries(embed=states[0], states=states))
+    cls, boxes = branch(feats)
+    assert cls.shape == (3, 2, 3, 2) and boxes.shape == (3, 2, 3, 4)
+    assert torch.equal(cls, branch.fc_cls(states))
+    assert torch.equal(boxes, branch.fc_reg(states).sigmoid())
+    with pytest.raises(ValueError, match='queries.states'):
+        branch(features(queries=GroundingQueries(embed=states[0])))
+
+
+def token_features(token, queries):
+    return features(
+        object_token=token, queries=GroundingQueries(embed=queries))
 
 
 @pytest.mark.parametrize('num_token_mlp_layers', [0, 1, 2])
@@ -122,7 +176,8 @@ def test_token_branch_shapes(num_token_mlp_layers):
         embed_dims=DIMS,
         num_queries=3,
         num_token_mlp_layers=num_token_mlp_layers)
-    cls, boxes = head(torch.randn(2, 48), torch.randn(2, 3, DIMS))
+    cls, boxes = head(
+        token_features(torch.randn(2, 48), torch.randn(2, 3, DIMS)))
     assert cls.shape == (1, 2, 3, 2) and boxes.shape == (1, 2, 3, 4)
 
 
@@ -133,9 +188,11 @@ def test_token_branch_adds_the_query_before_its_mlp():
     linear = head.token_mlp.layers[0]  # one Linear, no activation
     assert len(head.token_mlp.layers) == 1
     hidden = linear(head.token_proj(token)[:, None] + queries)
-    cls, boxes = head(token, queries)
+    cls, boxes = head(token_features(token, queries))
     assert torch.allclose(cls[0], head.fc_cls(hidden), atol=1e-6)
     assert torch.allclose(boxes[0], head.fc_reg(hidden).sigmoid(), atol=1e-6)
+    with pytest.raises(ValueError, match='object_token'):
+        head(features(queries=GroundingQueries(embed=queries)))
 
 
 def test_hungarian_set_loss_by_hand():

@@ -8,7 +8,8 @@ post-norm DETR decoder layers, ``PositionEmbeddingSine1D`` and the text
 max-pool exactly as written there (on the integer padding mask that the
 official data pipeline hands over, 1 = padding). Its module names are the
 official ones, so its state dict goes through the checkpoint converter into
-mmvg's ``SimVGHead``.
+mmvg's query stage (``TextGuidedQueryGenerator``, ``VisualQueryDecoder``)
+and ``SimVGHead``.
 """
 import math
 
@@ -19,6 +20,7 @@ from torch import nn
 from utils_cli import load_tool_module
 
 from mmvg.models.heads.simvg_head import SimVGHead
+from mmvg.models.layers import TextGuidedQueryGenerator, VisualQueryDecoder
 from mmvg.structures import GroundingFeatures
 
 B, C, D, Q, HEADS, FFN = 2, 12, 16, 3, 8, 32
@@ -219,31 +221,38 @@ def test_converted_head_gives_the_official_outputs(num_token_mlp_layers):
     torch.manual_seed(0)
     official = OfficialHead(num_token_mlp_layers).eval()
     state = {f'head.{k}': v for k, v in official.state_dict().items()}
+    # mmvg's SimVG keeps TQG and the decoder in the grounder's query stage
+    # and the two branches' predictors in the head
+    query_generator = TextGuidedQueryGenerator(
+        num_queries=Q,
+        in_channels=C,
+        embed_dims=D,
+        num_layers=2,
+        num_heads=HEADS,
+        ffn_dims=FFN).eval()
+    decoder = VisualQueryDecoder(
+        in_channels=C,
+        embed_dims=D,
+        num_layers=3,
+        num_heads=HEADS,
+        ffn_dims=FFN).eval()
     mmvg_head = SimVGHead(
         in_channels=C,
         num_queries=Q,
-        query_generator=dict(
-            type='TextGuidedQueryGenerator',
-            embed_dims=D,
-            num_layers=2,
-            num_heads=HEADS,
-            ffn_dims=FFN),
-        decoder_branch=dict(
-            type='SimVGDecoderBranch',
-            embed_dims=D,
-            num_layers=3,
-            num_heads=HEADS,
-            ffn_dims=FFN),
+        decoder_branch=dict(type='SimVGDecoderBranch', embed_dims=D),
         token_branch=dict(
             type='SimVGTokenBranch',
             embed_dims=D,
             num_token_mlp_layers=num_token_mlp_layers)).eval()
-    mmvg_head.load_state_dict(
-        {
-            k[len('bbox_head.'):]: v
-            for k, v in convert(state).items()
-        },
-        strict=True)
+    converted = convert(state)
+    for prefix, module in (('query_generator.', query_generator),
+                           ('decoder.', decoder), ('bbox_head.', mmvg_head)):
+        module.load_state_dict(
+            {
+                k[len(prefix):]: v
+                for k, v in converted.items() if k.startswith(prefix)
+            },
+            strict=True)
 
     vision = torch.randn(B, 1 + H * W, C)
     text = torch.randn(B, 6, C)
@@ -256,7 +265,7 @@ def test_converted_head_gives_the_official_outputs(num_token_mlp_layers):
             img_shape=(H * PATCH, w, 3)) for w in (96, 64)
     ]
     with torch.no_grad():
-        queries, token, decoder = official(
+        official_queries, token, official_decoder = official(
             vision[:, 1:].transpose(1, 2).reshape(B, C, H, W), img_metas,
             vision[:, 0], text, text_mask)
         visual_mask = torch.zeros(B, H, W, dtype=torch.bool)
@@ -269,14 +278,17 @@ def test_converted_head_gives_the_official_outputs(num_token_mlp_layers):
             text=text,
             text_mask=text_mask.bool(),
             object_token=vision[:, 0])
+        queries = query_generator(feats, img_metas)
+        ours_queries = queries.embed
+        feats = feats.replace(
+            queries=queries.replace(states=decoder(feats, queries)))
         ours = mmvg_head(feats, img_metas)
-        ours_queries = mmvg_head.query_generator(text, text_mask.bool())
 
     def close(actual, expected):
         torch.testing.assert_close(actual, expected, rtol=0, atol=1e-5)
 
-    close(ours_queries, queries)
+    close(ours_queries, official_queries)
     close(ours['tb'][0][0], token[0])
     close(ours['tb'][1][0], token[1])
-    close(ours['db'][0], decoder[0])
-    close(ours['db'][1], decoder[1])
+    close(ours['db'][0], official_decoder[0])
+    close(ours['db'][1], official_decoder[1])

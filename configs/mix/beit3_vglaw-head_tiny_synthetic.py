@@ -11,6 +11,9 @@ _base_ = [
 model = dict(
     data_preprocessor=dict(pad_mask=True),
     adapters=[dict(type='PooledVectors', sentence='text_first')],
+    # SimVG's query stage goes with its head
+    query_generator=None,
+    decoder=None,
     bbox_head={{_base_.vglaw_tiny_head_swap}})
 
 train_dataloader = dict(dataset=dict(pipeline={{_base_.mask_train_pipeline}}))

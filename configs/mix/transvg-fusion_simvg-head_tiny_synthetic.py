@@ -7,4 +7,7 @@ _base_ = [
     '../synthetic/_base_/simvg_tiny_head.py'
 ]
 
-model = dict(bbox_head={{_base_.simvg_tiny_head_swap}})
+model = dict(
+    query_generator={{_base_.simvg_tiny_queries.query_generator}},
+    decoder={{_base_.simvg_tiny_queries.decoder}},
+    bbox_head={{_base_.simvg_tiny_swap.bbox_head}})

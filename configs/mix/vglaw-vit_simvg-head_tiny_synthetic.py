@@ -10,4 +10,6 @@ _base_ = [
 
 model = dict(
     adapters=[dict(type='PooledVectors', object_token='visual_mean')],
-    bbox_head={{_base_.simvg_tiny_head_swap}})
+    query_generator={{_base_.simvg_tiny_queries.query_generator}},
+    decoder={{_base_.simvg_tiny_queries.decoder}},
+    bbox_head={{_base_.simvg_tiny_swap.bbox_head}})

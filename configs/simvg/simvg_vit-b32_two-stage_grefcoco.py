@@ -8,5 +8,6 @@ _base_ = [
 ]
 
 load_from = 'work_dirs/simvg_vit-b32_200e_grefcoco/epoch_200.pth'
-model = dict(bbox_head=dict(num_queries=10))
+model = dict(
+    query_generator=dict(num_queries=10), bbox_head=dict(num_queries=10))
 train_dataloader = dict(batch_size=32)

@@ -6,6 +6,7 @@ _base_ = [
     '../_base_/ema_runtime.py',
 ]
 
-model = dict(bbox_head=dict(num_queries=10))
+model = dict(
+    query_generator=dict(num_queries=10), bbox_head=dict(num_queries=10))
 train_dataloader = dict(batch_size=4)
 auto_scale_lr = dict(base_batch_size=4)

@@ -8,6 +8,7 @@ _base_ = [
 ]
 
 load_from = 'work_dirs/simvg_vit-l32_200e_grefcoco/epoch_200.pth'
-model = dict(bbox_head=dict(num_queries=10))
+model = dict(
+    query_generator=dict(num_queries=10), bbox_head=dict(num_queries=10))
 train_dataloader = dict(batch_size=4)
 auto_scale_lr = dict(base_batch_size=4)

@@ -2,7 +2,9 @@
 # (synthetic/grefs(unc).json, gRefCOCO format), 10 queries, GREC metrics.
 _base_ = './simvg_tiny_synthetic.py'
 
-model = dict(bbox_head=dict(num_queries=10))
+model = dict(
+    query_generator=dict(query_generator=dict(num_queries=10)),
+    bbox_head=dict(num_queries=10))
 
 _grefs = dict(type='GRefCOCODataset', split_file='synthetic/grefs(unc).json')
 train_dataloader = dict(dataset=_grefs)

@@ -7,6 +7,8 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor
 
+from .grounding_queries import GroundingQueries
+
 
 @dataclass
 class GroundingFeatures:
@@ -28,6 +30,8 @@ class GroundingFeatures:
         object_token: pooled visual vector (B, C): BEiT-3's object ([CLS])
             token, TransVG's [REG] token.
         sentence: pooled expression vector (B, D), e.g. BERT's [CLS].
+        queries: object queries of the grounder's query stage (its
+            ``query_generator`` and ``decoder``), for DETR-style heads.
     """
 
     visual: Tensor
@@ -38,6 +42,7 @@ class GroundingFeatures:
     text_mask: Optional[Tensor] = None
     object_token: Optional[Tensor] = None
     sentence: Optional[Tensor] = None
+    queries: Optional[GroundingQueries] = None
 
     def __post_init__(self) -> None:
         self.visual_hw = tuple(int(v) for v in self.visual_hw)
@@ -60,6 +65,9 @@ class GroundingFeatures:
                                       or value.shape[0] != batch):
                 raise ValueError(f'{name} must be (B={batch}, C), got '
                                  f'{tuple(value.shape)}')
+        if self.queries is not None and self.queries.embed.shape[0] != batch:
+            raise ValueError(f'queries must have B={batch}, got '
+                             f'{tuple(self.queries.embed.shape)}')
 
     @staticmethod
     def _check_mask(name: str, mask: Tensor, shape: Tuple[int, int]) -> None:
@@ -69,13 +77,22 @@ class GroundingFeatures:
 
     def require(self, *names: str, by: str) -> None:
         """Fail clearly when a head (``by``) needs fields this encoder
-        does not produce."""
-        missing = [name for name in names if getattr(self, name) is None]
+        does not produce; a dotted name reads into :attr:`queries` (e.g.
+        ``'queries.states'``)."""
+        missing = []
+        for name in names:
+            value = self
+            for part in name.split('.'):
+                value = getattr(value, part, None)
+                if value is None:
+                    missing.append(name)
+                    break
         if missing:
             raise ValueError(
                 f'{by} needs GroundingFeatures.{", ".join(missing)}, which '
-                'this grounder does not produce; pick an encoder that does '
-                '(see docs/new_modules.md).')
+                'this grounder does not produce; pick an encoder (or, for '
+                'queries, a query_generator / decoder) that does (see '
+                'docs/new_modules.md).')
 
     def visual_map(self) -> Tensor:
         """The visual tokens as a (B, C, h, w) map."""

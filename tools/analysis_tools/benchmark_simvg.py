@@ -2,11 +2,13 @@
 parameter counts of SimVG models.
 
 Both variants run the same multimodal encoder on a random image and a
-random expression; SimVG-TB then reads the object token with its MLP, and
-SimVG-DB runs the DETR decoder over the patches. Weights are random (the
-timing does not depend on them) and the tokenizer is not timed (both
-variants need it). Rounds alternate TB and DB so that other load on the
-machine does not favour one; the ratio is printed per batch size.
+random expression and TQG; SimVG-TB then reads the object token with its
+MLP, and SimVG-DB runs the DETR decoder over the patches. The "head"
+counts everything after the encoder (TQG, decoder and both branches).
+Weights are random (the timing does not depend on them) and the tokenizer
+is not timed (both variants need it). Rounds alternate TB and DB so that
+other load on the machine does not favour one; the ratio is printed per
+batch size.
 
 Example::
 
@@ -22,8 +24,8 @@ import torch
 from mmengine.config import Config
 from torch import nn
 
+from mmvg.models.grounders import BaseGrounder
 from mmvg.models.grounders.simvg import beit3_features
-from mmvg.registry import MODELS
 from mmvg.utils import register_all_modules
 from mmvg.utils.benchmark import add_timing_args, paired_medians
 
@@ -50,37 +52,47 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_parts(config: str) -> Tuple[nn.Module, nn.Module, int]:
-    """Randomly initialised encoder and head of a SimVG config, and the
-    tokenizer's ``max_length``."""
-    model = Config.fromfile(config).model
-    return (MODELS.build(model.backbone), MODELS.build(model.bbox_head),
-            model.tokenizer.max_length)
+class SimVGParts(BaseGrounder):
+    """A SimVG model without its tokenizer, which is not timed (and needs a
+    sentencepiece file): the timed runs feed token ids to the encoder."""
+
+    def extract_feat(self, inputs, data_samples):
+        raise NotImplementedError('the benchmark runs the parts itself')
 
 
-def count_parameters(backbone: nn.Module, head: nn.Module) -> Dict[str, int]:
-    counts = dict(
-        encoder=sum(p.numel() for p in backbone.parameters()),
-        head=sum(p.numel() for p in head.parameters()))
-    counts['total'] = counts['encoder'] + counts['head']
-    return counts
+def build_model(config: str) -> Tuple[nn.Module, int]:
+    """A randomly initialised SimVG model of a config (no tokenizer), and
+    its tokenizer's ``max_length``."""
+    cfg = Config.fromfile(config).model
+    tokenizer = cfg.pop('tokenizer')
+    cfg.pop('type')
+    return SimVGParts(**cfg), tokenizer.max_length
+
+
+def count_parameters(model: nn.Module) -> Dict[str, int]:
+    """Parameters of the encoder (``backbone``) and of all after it."""
+    encoder = sum(p.numel() for p in model.backbone.parameters())
+    total = sum(p.numel() for p in model.parameters())
+    return dict(encoder=encoder, head=total - encoder, total=total)
 
 
 @torch.no_grad()
-def run_branch(backbone: nn.Module, head: nn.Module, branch: str,
-               img: torch.Tensor, text_ids: torch.Tensor,
-               padding_mask: torch.Tensor, img_metas: List[dict]) -> None:
-    """Encoder + one branch, as ``SimVG.predict`` runs them."""
-    out = backbone(img, text_ids, padding_mask)
+def run_branch(model: nn.Module, branch: str, img: torch.Tensor,
+               text_ids: torch.Tensor, padding_mask: torch.Tensor,
+               img_metas: List[dict]) -> None:
+    """Encoder, query stage and one branch, as ``SimVG.predict`` runs them
+    (the decoder only for the DB)."""
+    out = model.backbone(img, text_ids, padding_mask)
     visual_mask = torch.zeros(
         img.size(0),
         out['vision'].size(1) - 1,
         dtype=torch.bool,
         device=img.device)
-    head(
+    feats = model.query_stage(
         beit3_features(out, padding_mask, visual_mask, img.shape[-2:]),
         img_metas,
-        branch=branch)
+        decode=branch == 'db')
+    model.bbox_head(feats, img_metas, branch=branch)
 
 
 def main(argv: Optional[List[str]] = None) -> List[dict]:
@@ -91,17 +103,16 @@ def main(argv: Optional[List[str]] = None) -> List[dict]:
     config, size = (TINY, 128) if args.tiny else (args.config, args.size)
     counted = [TINY] if args.tiny else args.count_configs
     torch.manual_seed(0)
-    backbone, head, text_len = build_parts(config)
+    model, text_len = build_model(config)
     for path in counted:
         # the timed model is counted as it is, the others built for it
-        counts = count_parameters(
-            *((backbone, head) if path == config else build_parts(path)[:2]))
+        counts = count_parameters(model if path ==
+                                  config else build_model(path)[0])
         print(f'{os.path.basename(path)}: parameters encoder '
               f'{counts["encoder"] / 1e6:.2f}M, head '
               f'{counts["head"] / 1e6:.2f}M, total '
               f'{counts["total"] / 1e6:.2f}M')
-    backbone.to(device).eval()
-    head.to(device).eval()
+    model.to(device).eval()
     print(f'timed: {os.path.basename(config)}, device {device}, torch '
           f'threads {torch.get_num_threads()}, input {size}x{size}, '
           f'{text_len} tokens, median of {args.repeats} after '
@@ -116,8 +127,8 @@ def main(argv: Optional[List[str]] = None) -> List[dict]:
         metas = [dict(img_shape=(size, size), batch_input_shape=(size, size))
                  ] * batch
         runs = [
-            partial(run_branch, backbone, head, branch, img, text_ids,
-                    padding_mask, metas) for branch in ('tb', 'db')
+            partial(run_branch, model, branch, img, text_ids, padding_mask,
+                    metas) for branch in ('tb', 'db')
         ]
         t_tb, t_db = paired_medians(runs, args.warmup, args.repeats, device)
         rows.append(dict(batch=batch, tb=t_tb, db=t_db, ratio=t_tb / t_db))

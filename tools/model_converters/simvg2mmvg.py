@@ -7,9 +7,10 @@ optimizer, scheduler and accuracies, plus ``ema_state_dict`` when a config
 sets ``ema = True`` (its logged accuracies then come from the EMA weights).
 Keys may carry the ``module.`` prefix of distributed training.
 
-This script renames every key to mmvg's ``SimVG`` (``backbone.*``,
-``bbox_head.{query_generator,decoder_branch,token_branch}.*``) and fails on
-any key it cannot place; only :data:`UNUSED_KEYS` are dropped.
+This script renames every key to mmvg's ``SimVG`` (``backbone.*``, the
+query stage ``query_generator.*`` (TQG) and ``decoder.*``, and
+``bbox_head.{decoder_branch,token_branch}.*``) and fails on any key it
+cannot place; only :data:`UNUSED_KEYS` are dropped.
 
 Usage::
 
@@ -59,13 +60,12 @@ DETR_DECODER: Rules = (
 #: Official module prefix -> (mmvg module prefix, rules for the rest).
 MODULES: Dict[str, Tuple[str, Rules]] = {
     'vis_enc.beit3.': ('backbone.', BEIT3),
-    'head.query_embed.': ('bbox_head.query_generator.query_embed.', EMBEDDING),
-    'head.input_text_proj.': ('bbox_head.query_generator.text_proj.', LINEAR),
+    'head.query_embed.': ('query_generator.query_embed.', EMBEDDING),
+    'head.input_text_proj.': ('query_generator.text_proj.', LINEAR),
     'head.text_guided_query_generation_transformer.':
-    ('bbox_head.query_generator.decoder.', DETR_DECODER),
-    'head.input_proj.': ('bbox_head.decoder_branch.input_proj.', LINEAR),
-    'head.transformer.decoder.':
-    ('bbox_head.decoder_branch.decoder.', DETR_DECODER),
+    ('query_generator.decoder.', DETR_DECODER),
+    'head.input_proj.': ('decoder.input_proj.', LINEAR),
+    'head.transformer.decoder.': ('decoder.decoder.', DETR_DECODER),
     'head.class_embed_decoder.': ('bbox_head.decoder_branch.fc_cls.', LINEAR),
     'head.bbox_embed_decoder.': ('bbox_head.decoder_branch.fc_reg.', MLP),
     'head.input_cls_proj.': ('bbox_head.token_branch.token_proj.', LINEAR),
@@ -83,8 +83,8 @@ UNUSED_KEYS: Dict[str, str] = {
     'head.criterion_harddistill.empty_weight':
     'same CE class weights, of the distillation loss',
 }
-#: The decoder branch's 1x1 ``Conv2d`` is an ``nn.Linear`` in mmvg.
-CONV1X1_KEY = 'bbox_head.decoder_branch.input_proj.weight'
+#: The decoder's 1x1 input ``Conv2d`` is an ``nn.Linear`` in mmvg.
+CONV1X1_KEY = 'decoder.input_proj.weight'
 
 
 def rename_key(key: str) -> Optional[str]:

@@ -28,22 +28,28 @@ model = dict(
         spm_path='pretrain_weights/beit3.spm',
         max_length=20,
         clean_text=True),
+    # the query stage (mmdet's pre_decoder / forward_decoder): TQG's
+    # text-guided queries, then the decoder over the visual tokens
+    query_generator=dict(
+        type='TextGuidedQueryGenerator',
+        in_channels=embed_dims,
+        num_queries=num_queries,
+        embed_dims=head_dims,
+        num_layers=2,
+        num_heads=8,
+        ffn_dims=512),
+    decoder=dict(
+        type='VisualQueryDecoder',
+        in_channels=embed_dims,
+        embed_dims=head_dims,
+        num_layers=3,
+        num_heads=8,
+        ffn_dims=2048),
     bbox_head=dict(
         type='SimVGHead',
         in_channels=embed_dims,
         num_queries=num_queries,
-        query_generator=dict(
-            type='TextGuidedQueryGenerator',
-            embed_dims=head_dims,
-            num_layers=2,
-            num_heads=8,
-            ffn_dims=512),
-        decoder_branch=dict(
-            type='SimVGDecoderBranch',
-            embed_dims=head_dims,
-            num_layers=3,
-            num_heads=8,
-            ffn_dims=2048),
+        decoder_branch=dict(type='SimVGDecoderBranch', embed_dims=head_dims),
         token_branch=dict(type='SimVGTokenBranch', embed_dims=head_dims),
         distill_loss=dict(type='DWBDLoss', gt_weight=2.0, teacher_weight=1.0),
         distill_mode='one-stage',

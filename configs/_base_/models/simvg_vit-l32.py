@@ -7,6 +7,8 @@ model = dict(
         arch='large',
         init_cfg=dict(
             checkpoint='pretrain_weights/beit3_large_patch16_224.pth')),
+    query_generator=dict(in_channels=1024),
+    decoder=dict(in_channels=1024),
     bbox_head=dict(
         in_channels=1024, distill_loss=dict(gt_weight=1.0,
                                             teacher_weight=0.4)))

@@ -3,12 +3,14 @@ import math
 from typing import Tuple
 
 import torch
+from mmdet.models.layers import MLP
 from torch import Tensor, nn
 
 from mmvg.models.heads import SimVGTokenBranch
 from mmvg.models.losses import soft_cross_entropy
 from mmvg.models.utils import cell_grid
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .reference_refinement import ReferenceRefinement
 
 
@@ -24,9 +26,9 @@ class PointingTokenBranch(ReferenceRefinement, SimVGTokenBranch):
     cell centre and the object token's target centre, so that where the
     object token points is a linear function of it, easy for the box MLP
     to read. Each query gets as reference box the cell box of a cell the
-    object token points at (:class:`SimVGCellHead` picks them) and predicts
-    a refinement of it (:class:`ReferenceRefinement`); the decoder still
-    does not run.
+    object token points at (:class:`SimVGCellHead` picks them), adds its
+    embedding and predicts a refinement of it
+    (:class:`ReferenceRefinement`); the decoder still does not run.
 
     Args:
         point_dims: width of the pointing projections.
@@ -42,14 +44,16 @@ class PointingTokenBranch(ReferenceRefinement, SimVGTokenBranch):
         self.point_token = nn.Linear(in_channels, point_dims)
         self.point_patch = nn.Linear(in_channels, point_dims)
         self.point_xy = nn.Linear(in_channels, 2)
+        self.ref_embed = MLP(4, self.embed_dims, self.embed_dims, 2)
 
-    def forward(self, object_token: Tensor, queries: Tensor,
+    def forward(self, feats: GroundingFeatures,
                 ref_boxes: Tensor) -> Tuple[Tensor, Tensor]:
-        """As :meth:`SimVGTokenBranch.forward`, with reference cxcywh boxes
-        (B, Q, 4)."""
+        """As :meth:`SimVGTokenBranch.forward`, refining reference cxcywh
+        boxes (B, Q, 4), whose embedding joins the query."""
+        feats.require('object_token', 'queries', by=type(self).__name__)
         hidden = self.token_mlp(
-            self.token_proj(object_token)[:, None] + queries +
-            self.ref_embed(ref_boxes))
+            self.token_proj(feats.object_token)[:, None] +
+            feats.queries.embed + self.ref_embed(ref_boxes))
         cls, boxes = self.refine_layers(hidden, ref_boxes)
         return cls[None], boxes[None]
 

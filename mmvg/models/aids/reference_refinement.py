@@ -1,26 +1,21 @@
 """Reference boxes for SimVG's branches: predict refinements of them."""
 from typing import Tuple
 
-from mmdet.models.layers import MLP
 from mmdet.models.layers.transformer import inverse_sigmoid
 from torch import Tensor, nn
 
 
 class ReferenceRefinement:
     """Mixin for a :class:`mmvg.models.heads.SimVGSetHead`: every query
-    comes with a reference box (cxcywh), whose embedding ``ref_embed`` the
-    branch adds to the query, and each layer predicts a refinement of it in
-    logit space, starting from a zero refinement (Deformable DETR's
-    two-stage variant) instead of a box from nothing.
+    comes with a reference box (cxcywh) and each layer predicts a
+    refinement of it in logit space, starting from a zero refinement
+    (Deformable DETR's two-stage variant) instead of a box from nothing.
 
     For small branches trained from scratch, whose plain queries stay at
     the mean box for many epochs; the references come from
-    :class:`CellProposalHead` (see :class:`SimVGCellHead`).
+    :class:`CellProposals` (see :class:`CellProposalQueryGenerator` and
+    :class:`SimVGCellHead`).
     """
-
-    def _init_layers(self) -> None:
-        super()._init_layers()
-        self.ref_embed = MLP(4, self.embed_dims, self.embed_dims, 2)
 
     def init_weights(self) -> None:
         """Start from a zero refinement: the reference box itself."""

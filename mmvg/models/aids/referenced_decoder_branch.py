@@ -5,21 +5,22 @@ from torch import Tensor
 
 from mmvg.models.heads import SimVGDecoderBranch
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .reference_refinement import ReferenceRefinement
 
 
 @MODELS.register_module()
 class ReferencedDecoderBranch(ReferenceRefinement, SimVGDecoderBranch):
-    """:class:`SimVGDecoderBranch` whose queries refine reference boxes
-    (see :class:`ReferenceRefinement`): the reference embedding joins the
-    query position."""
+    """:class:`SimVGDecoderBranch` whose every layer refines the queries'
+    reference boxes (see :class:`ReferenceRefinement`); pairs with a
+    :class:`ReferencedQueryDecoder`."""
 
-    def forward(self, visual: Tensor, hw: Tuple[int, int], query_pos: Tensor,
-                padding_mask: Tensor,
-                ref_boxes: Tensor) -> Tuple[Tensor, Tensor]:
-        """As :meth:`SimVGDecoderBranch.forward`, with reference cxcywh
-        boxes (B, Q, 4)."""
-        hidden = self.hidden_states(visual, hw,
-                                    query_pos + self.ref_embed(ref_boxes),
-                                    padding_mask)
-        return self.refine_layers(hidden, ref_boxes)
+    def forward(self, feats: GroundingFeatures) -> Tuple[Tensor, Tensor]:
+        """As :meth:`SimVGDecoderBranch.forward`, refining
+        ``feats.queries.reference_boxes``."""
+        feats.require(
+            'queries.states',
+            'queries.reference_boxes',
+            by=type(self).__name__)
+        return self.refine_layers(feats.queries.states,
+                                  feats.queries.reference_boxes)

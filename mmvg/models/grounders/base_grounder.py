@@ -1,7 +1,9 @@
 """BaseGrounder: owns the loss / predict / tensor modes of every method."""
 from abc import ABCMeta, abstractmethod
-from typing import Dict, List, Optional, Tuple, Union
+from contextlib import AbstractContextManager
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+import torch
 from mmdet.structures import DetDataSample
 from mmengine.model import BaseModel
 from torch import Tensor, nn
@@ -23,10 +25,19 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
     sit under any head. Predictions land in ``pred_instances`` of each
     sample, in original-image pixels when ``rescale`` is True.
 
+    A step runs encode (:meth:`extract_feat`, then the ``adapters``), then
+    an optional query stage, as mmdet's ``DetectionTransformer`` has it: a
+    ``query_generator`` makes object queries from the features
+    (``pre_decoder``) and a ``decoder`` decodes them (``forward_decoder``);
+    they reach the head as ``feats.queries``
+    (:class:`GroundingQueries`). The decoder does not run in prediction when
+    the head says it does not read it (``decodes_at_test = False``).
+
     The common parts are built here, in this order, from their configs:
     ``backbone``, ``text_encoder``, ``neck``, ``fusion`` (the optional ones
-    when given; :meth:`build_fusion` says how) and ``bbox_head``; a
-    method's grounder adds only what is its own.
+    when given; :meth:`build_fusion` says how), ``query_generator``,
+    ``decoder`` and ``bbox_head``; a method's grounder adds only what is
+    its own.
 
     Args:
         backbone: visual (or multimodal) encoder config.
@@ -38,6 +49,16 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
             adapters``: features in, features out), run in order between
             the encoder and the head; they let a config put a head under an
             encoder that does not produce all it reads.
+        query_generator: optional config of the query generation step
+            (e.g. SimVG's ``TextGuidedQueryGenerator``): features and image
+            metas in, :class:`GroundingQueries` out.
+        decoder: optional config of the decoding step (e.g.
+            ``VisualQueryDecoder``): features and queries in, states
+            (L, B, Q, D) out; needs a ``query_generator``.
+        frozen_modules: names of submodules (dotted, e.g.
+            ``'bbox_head.decoder_branch'``) that do not learn: no gradients,
+            kept in eval mode, and the query stage's ones run without
+            autograd (SimVG's two-stage teacher).
     """
 
     def __init__(self,
@@ -47,10 +68,16 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                  neck: Optional[dict] = None,
                  fusion: Optional[dict] = None,
                  adapters: Optional[List[dict]] = None,
+                 query_generator: Optional[dict] = None,
+                 decoder: Optional[dict] = None,
+                 frozen_modules: Sequence[str] = (),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if decoder is not None and query_generator is None:
+            raise ValueError('A decoder needs a query_generator to make its '
+                             'queries.')
         self.adapters = nn.ModuleList(
             MODELS.build(cfg) for cfg in adapters or [])
         self.backbone = MODELS.build(backbone)
@@ -60,7 +87,35 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
             self.neck = MODELS.build(neck)
         if fusion is not None:
             self.fusion = self.build_fusion(fusion)
+        self.query_generator = (None if query_generator is None else
+                                MODELS.build(query_generator))
+        self.decoder = None if decoder is None else MODELS.build(decoder)
         self.bbox_head = MODELS.build(bbox_head)
+        self.frozen_modules = tuple(frozen_modules)
+        for name in self.frozen_modules:
+            self.frozen_module(name).requires_grad_(False)
+
+    def frozen_module(self, name: str) -> nn.Module:
+        """The submodule ``name`` of ``frozen_modules``, named clearly when
+        this model has none."""
+        try:
+            return self.get_submodule(name)
+        except AttributeError:
+            raise ValueError(
+                f'frozen_modules names {name!r}, which {type(self).__name__}'
+                ' does not have.') from None
+
+    def train(self, mode: bool = True) -> 'BaseGrounder':
+        """Keep the frozen modules in eval mode (no dropout)."""
+        super().train(mode)
+        for name in self.frozen_modules:
+            self.frozen_module(name).eval()
+        return self
+
+    def grad_of(self, name: str) -> AbstractContextManager:
+        """Autograd off while a frozen module (``name``) runs."""
+        return torch.set_grad_enabled(torch.is_grad_enabled()
+                                      and name not in self.frozen_modules)
 
     def build_fusion(self, cfg: dict) -> nn.Module:
         """The fusion module from its config (after the encoders)."""
@@ -111,13 +166,34 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                      data_samples: SampleList) -> GroundingFeatures:
         """Encode images and expressions into the head's input features."""
 
-    def features(self, inputs: Tensor,
-                 data_samples: SampleList) -> GroundingFeatures:
-        """:meth:`extract_feat`, then the adapters: what the head reads."""
+    def features(self,
+                 inputs: Tensor,
+                 data_samples: Optional[SampleList],
+                 decode: bool = True) -> GroundingFeatures:
+        """:meth:`extract_feat`, the adapters, then the query stage (the
+        decoder only with ``decode``): what the head reads."""
         feats = self.extract_feat(inputs, data_samples)
         for adapter in self.adapters:
             feats = adapter(feats)
-        return feats
+        return self.query_stage(
+            feats, None if data_samples is None else
+            [sample.metainfo for sample in data_samples], decode)
+
+    def query_stage(self,
+                    feats: GroundingFeatures,
+                    img_metas: Optional[List[dict]],
+                    decode: bool = True) -> GroundingFeatures:
+        """The features with the ``query_generator``'s queries and, with
+        ``decode``, the ``decoder``'s states; as they are without a
+        ``query_generator``."""
+        if self.query_generator is None:
+            return feats
+        with self.grad_of('query_generator'):
+            queries = self.query_generator(feats, img_metas)
+        if decode and self.decoder is not None:
+            with self.grad_of('decoder'):
+                queries = queries.replace(states=self.decoder(feats, queries))
+        return feats.replace(queries=queries)
 
     def forward(self,
                 inputs: Tensor,
@@ -143,7 +219,10 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                 data_samples: SampleList,
                 rescale: bool = True) -> SampleList:
         """Predict boxes; ``rescale`` maps them to original-image pixels."""
-        feats = self.features(inputs, data_samples)
+        feats = self.features(
+            inputs,
+            data_samples,
+            decode=getattr(self.bbox_head, 'decodes_at_test', True))
         results = self.bbox_head.predict(feats, data_samples, rescale=rescale)
         for sample, result in zip(data_samples, results):
             sample.pred_instances = result

@@ -9,6 +9,7 @@ from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from mmvg.models.utils import box_losses
 from mmvg.registry import MODELS
 
 
@@ -59,10 +60,7 @@ class BaseBoxHead(BaseModule):
 
     def box_losses(self, pred: Tensor, target: Tensor) -> dict:
         """L1 on normalised cxcywh and IoU loss on xyxy, both (B, 4)."""
-        return dict(
-            loss_bbox=self.loss_bbox(pred, target),
-            loss_iou=self.loss_iou(
-                bbox_cxcywh_to_xyxy(pred), bbox_cxcywh_to_xyxy(target)))
+        return box_losses(self.loss_bbox, self.loss_iou, pred, target)
 
     def to_instances(self, boxes: Tensor, scores: Tensor,
                      data_samples: List[DetDataSample],

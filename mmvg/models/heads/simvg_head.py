@@ -1,8 +1,6 @@
-"""SimVG's head: TQG, decoder branch, token branch and DWBD together."""
-from contextlib import AbstractContextManager
+"""SimVG's head: the decoder and token branches' predictors and DWBD."""
 from typing import Dict, List, Optional, Tuple
 
-import torch
 from mmdet.models.utils import unpack_gt_instances
 from mmdet.structures import DetDataSample
 from mmengine.model import BaseModule
@@ -22,25 +20,30 @@ BranchOutputs = Tuple[Tensor, Tensor]
 
 @MODELS.register_module()
 class SimVGHead(BaseModule):
-    """Both SimVG branches over the multimodal encoder's output.
+    """Both SimVG branches over the grounder's features and queries.
 
-    Training: the decoder branch (DB) learns from the targets; the token
-    branch (TB) learns from the targets and from the DB's matched boxes,
-    balanced by DWBD. ``distill_mode='one-stage'`` trains both together;
-    ``'two-stage'`` freezes TQG and DB (a stage-1 checkpoint loaded with
-    ``load_from``) as the teacher and trains only the TB (and encoder).
-    Inference uses one branch (``test_branch``); with ``'tb'`` the decoder
-    never runs.
+    The grounder's query stage makes what the branches read (as in mmdet's
+    ``DetectionTransformer``): its ``query_generator`` (TQG) the query
+    embeddings, its ``decoder`` the decoder's query states. The decoder
+    branch (DB) reads the states; the token branch (TB) the object token
+    and the query embeddings.
 
-    A step runs :meth:`branch_inputs` (what the branches share), then
-    :meth:`decode` and :meth:`token_outputs`, and in training
-    :meth:`db_losses` and :meth:`tb_losses`: subclasses extend those steps
-    (as mmdet's ``DetectionTransformer`` subclasses extend theirs).
+    Training: the DB learns from the targets; the TB learns from the
+    targets and from the DB's matched boxes, balanced by DWBD.
+    ``distill_mode='one-stage'`` trains both together; ``'two-stage'``
+    gives no DB losses: the DB is the teacher, loaded from a stage-1
+    checkpoint and frozen with TQG and the decoder by the grounder's
+    ``frozen_modules``. Inference uses one branch (``test_branch``); with
+    ``'tb'`` the grounder does not run the decoder
+    (:attr:`decodes_at_test`).
+
+    A step runs :meth:`branch_inputs`, :meth:`decode` and
+    :meth:`token_outputs`, and in training :meth:`db_losses` and
+    :meth:`tb_losses`: subclasses extend those steps.
 
     Args:
-        in_channels: width of the encoder's tokens, given to the three parts.
-        num_queries: queries of the three parts: 1 for REC, 10 for GREC.
-        query_generator: ``TextGuidedQueryGenerator`` config.
+        in_channels: width of the object token (the token branch's input).
+        num_queries: queries of both branches: 1 for REC, 10 for GREC.
         decoder_branch: ``SimVGDecoderBranch`` config.
         token_branch: ``SimVGTokenBranch`` config.
         distill_loss: ``DWBDLoss`` config.
@@ -51,7 +54,6 @@ class SimVGHead(BaseModule):
     def __init__(self,
                  in_channels: int,
                  num_queries: int,
-                 query_generator: dict,
                  decoder_branch: dict,
                  token_branch: dict,
                  distill_loss: dict = dict(type='DWBDLoss'),
@@ -66,70 +68,49 @@ class SimVGHead(BaseModule):
             raise ValueError(f'test_branch must be one of {BRANCHES}, got '
                              f'{test_branch!r}')
         self.in_channels = in_channels
-        self.query_generator, self.decoder_branch, self.token_branch = (
-            MODELS.build(
-                dict(cfg, in_channels=in_channels, num_queries=num_queries))
-            for cfg in (query_generator, decoder_branch, token_branch))
+        self.decoder_branch = MODELS.build(
+            dict(decoder_branch, num_queries=num_queries))
+        self.token_branch = MODELS.build(
+            dict(
+                token_branch, in_channels=in_channels,
+                num_queries=num_queries))
         self.distill_loss = MODELS.build(distill_loss)
         self.distill_mode = distill_mode
         self.test_branch = test_branch
-        self.freeze_teacher()
 
     @property
     def frozen_teacher(self) -> bool:
+        """Two-stage training: the DB is a frozen teacher, without losses."""
         return self.distill_mode == 'two-stage'
 
-    def teacher_modules(self) -> List[BaseModule]:
-        """What two-stage training freezes: TQG and the DB."""
-        return [self.query_generator, self.decoder_branch]
-
-    def freeze_teacher(self) -> None:
-        """In two-stage training, stop the teacher's gradients."""
-        if self.frozen_teacher:
-            for module in self.teacher_modules():
-                module.requires_grad_(False)
-
-    def teacher_grad(self) -> AbstractContextManager:
-        """Gradients on for the teacher's forward unless it is frozen."""
-        return torch.set_grad_enabled(not self.frozen_teacher
-                                      and torch.is_grad_enabled())
-
-    def train(self, mode: bool = True) -> 'SimVGHead':
-        """Keep a frozen teacher in eval mode (no dropout)."""
-        super().train(mode)
-        if self.frozen_teacher:
-            for module in self.teacher_modules():
-                module.eval()
-        return self
+    @property
+    def decodes_at_test(self) -> bool:
+        """Whether prediction reads the decoder's states."""
+        return self.test_branch == 'db'
 
     def branch_inputs(
             self,
             feats: GroundingFeatures,
             img_metas: Optional[List[dict]],
             gt_instances: Optional[List[InstanceData]] = None) -> dict:
-        """What both branches read: the TQG queries (B, Q, D); the image
-        metas and, in training, the targets come along."""
-        return dict(
-            queries=self.query_generator(feats.text, feats.text_mask),
-            img_metas=img_metas,
-            gt_instances=gt_instances)
+        """What both branches' steps share besides the features: the image
+        metas and, in training, the targets."""
+        return dict(img_metas=img_metas, gt_instances=gt_instances)
 
     def decode(self, feats: GroundingFeatures, inputs: dict) -> BranchOutputs:
         """DB outputs, one row per decoder layer."""
-        return self.decoder_branch(feats.visual, feats.visual_hw,
-                                   inputs['queries'], feats.visual_mask)
+        return self.decoder_branch(feats)
 
     def token_outputs(self, feats: GroundingFeatures,
                       inputs: dict) -> BranchOutputs:
         """TB outputs, one row."""
-        return self.token_branch(feats.object_token, inputs['queries'])
+        return self.token_branch(feats)
 
     def forward(self,
                 feats: GroundingFeatures,
                 img_metas: Optional[List[dict]] = None,
                 branch: str = 'both') -> Dict[str, BranchOutputs]:
         """Raw outputs (class logits, cxcywh) of the requested branches."""
-        feats.require('object_token', 'text', by=type(self).__name__)
         inputs = self.branch_inputs(feats, img_metas)
         outputs = {}
         if branch in ('both', 'db'):
@@ -140,12 +121,11 @@ class SimVGHead(BaseModule):
 
     def loss(self, feats: GroundingFeatures,
              data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
-        """DB set losses (unless frozen) and the DWBD-weighted TB losses."""
-        feats.require('object_token', 'text', by=type(self).__name__)
+        """DB set losses (unless it is the frozen teacher) and the
+        DWBD-weighted TB losses."""
         gt_instances, _, img_metas = unpack_gt_instances(data_samples)
-        with self.teacher_grad():
-            inputs = self.branch_inputs(feats, img_metas, gt_instances)
-            db_outputs = self.decode(feats, inputs)
+        inputs = self.branch_inputs(feats, img_metas, gt_instances)
+        db_outputs = self.decode(feats, inputs)
         losses = self.db_losses(feats, inputs, db_outputs)
         tb_outputs = self.token_outputs(feats, inputs)
         losses.update(self.tb_losses(feats, inputs, tb_outputs, db_outputs))

@@ -5,15 +5,17 @@ from mmdet.models.layers import MLP
 from torch import Tensor, nn
 
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures
 from .simvg_set_head import SimVGSetHead
 
 
 @MODELS.register_module()
 class SimVGTokenBranch(SimVGSetHead):
     """The encoder's object token (vision [CLS]), projected and added to
-    each TQG query, goes through SimVG's token MLP (one Linear, no
-    activation, in the released configs) to a class and a box per query: no
-    decoder, hence SimVG's fast inference.
+    each query embedding (``feats.queries.embed``, TQG's), goes through
+    SimVG's token MLP (one Linear, no activation, in the released configs)
+    to a class and a box per query: no decoder, hence SimVG's fast
+    inference.
 
     Args:
         in_channels: width of the object token.
@@ -33,11 +35,11 @@ class SimVGTokenBranch(SimVGSetHead):
             MLP(embed_dims, embed_dims, embed_dims, num_token_mlp_layers)
             if num_token_mlp_layers else nn.Identity())
 
-    def forward(self, object_token: Tensor,
-                queries: Tensor) -> Tuple[Tensor, Tensor]:
-        """Object token (B, C) and queries (B, Q, D) -> class logits
-        (1, B, Q, 2) and sigmoid cxcywh (1, B, Q, 4)."""
+    def forward(self, feats: GroundingFeatures) -> Tuple[Tensor, Tensor]:
+        """Class logits (1, B, Q, 2) and sigmoid cxcywh (1, B, Q, 4) from
+        the object token (B, C) and the query embeddings (B, Q, D)."""
+        feats.require('object_token', 'queries', by=type(self).__name__)
         hidden = self.token_mlp(
-            self.token_proj(object_token)[:, None] + queries)
+            self.token_proj(feats.object_token)[:, None] + feats.queries.embed)
         cls, boxes = self.predict_layers(hidden)
         return cls[None], boxes[None]

@@ -1,5 +1,5 @@
 """SimVG's text-guided query generation (TQG)."""
-from typing import Optional
+from typing import List, Optional
 
 import torch
 from mmengine.model import BaseModule
@@ -7,6 +7,7 @@ from torch import Tensor, nn
 
 from mmvg.models.utils import build_detr_decoder
 from mmvg.registry import MODELS
+from mmvg.structures import GroundingFeatures, GroundingQueries
 
 TEXT_POOLS = ('official', 'masked_max')
 
@@ -98,7 +99,16 @@ class TextGuidedQueryGenerator(BaseModule):
             dropout,
             return_intermediate=False)
 
-    def forward(self, text: Tensor, text_padding_mask: Tensor) -> Tensor:
+    def forward(self,
+                feats: GroundingFeatures,
+                img_metas: Optional[List[dict]] = None) -> GroundingQueries:
+        """The queries of a grounder's query stage from the encoder's text
+        tokens."""
+        feats.require('text', by=type(self).__name__)
+        return GroundingQueries(
+            embed=self.generate(feats.text, feats.text_mask))
+
+    def generate(self, text: Tensor, text_padding_mask: Tensor) -> Tensor:
         """Query positional embeddings (B, num_queries, embed_dims) from the
         text tokens (B, L, C) and their padding mask (B, L, True = pad)."""
         embed = self.query_embed.weight[None].expand(text.size(0), -1, -1)

@@ -1,18 +1,17 @@
 """Dense cell proposals: reference boxes for SimVG's queries."""
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 from mmdet.models.layers import MLP
+from mmengine.model import BaseModule
 from torch import Tensor, nn
 
-from mmvg.models.heads import BaseBoxHead
-from mmvg.models.losses import soft_cross_entropy
-from mmvg.models.utils import CellTargets, cell_boxes
+from mmvg.models.utils import cell_boxes
 from mmvg.registry import MODELS
 
 
 @MODELS.register_module()
-class CellProposalHead(BaseBoxHead):
+class CellProposals(BaseModule):
     """Score the encoder's visual tokens and regress a box per token.
 
     The top-scoring cells' boxes become the reference boxes of a DETR
@@ -20,28 +19,20 @@ class CellProposalHead(BaseBoxHead):
     DINO): the decoder then refines a box that already sits on an object,
     which is what lets a small decoder trained from scratch converge (a
     plain DETR query stays at the mean box for many epochs). Built by
-    :class:`SimVGCellHead`.
-
-    Training: a softmax cross-entropy over the cells whose target spreads
-    evenly over the cells holding target centres (one cell for REC, several
-    for GREC, samples without targets skipped), and L1 + GIoU on the boxes
-    of those cells. Boxes are cxcywh normalised by the batch input, each
-    anchored to its cell (:func:`mmvg.models.utils.cell_boxes`).
+    :class:`CellProposalQueryGenerator`; :class:`CellProposalLoss` trains
+    it. Boxes are cxcywh normalised by the batch input, each anchored to
+    its cell (:func:`mmvg.models.utils.cell_boxes`).
 
     Args:
         in_channels: width of the visual tokens.
-        loss_weight: weight of the cell cross-entropy.
-        loss_bbox, loss_iou: see :class:`BaseBoxHead`.
     """
 
     def __init__(self,
                  in_channels: int = 768,
-                 loss_weight: float = 1.0,
-                 **kwargs) -> None:
-        super().__init__(**kwargs)
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
         self.score = nn.Linear(in_channels, 1)
         self.box_mlp = MLP(in_channels, in_channels, 4, 2)
-        self.loss_weight = loss_weight
 
     def forward(self, tokens: Tensor, hw: Tuple[int, int],
                 padding_mask: Tensor) -> Tuple[Tensor, Tensor]:
@@ -50,21 +41,6 @@ class CellProposalHead(BaseBoxHead):
         logits = self.score(tokens).squeeze(-1).masked_fill(
             padding_mask, float('-inf'))
         return logits, cell_boxes(self.box_mlp(tokens), hw)
-
-    def loss(self, logits: Tensor, boxes: Tensor,
-             cell_targets: CellTargets) -> dict:
-        """Cell cross-entropy and box losses, keys prefixed ``cell_``, for
-        the targets of :func:`mmvg.models.utils.cell_targets`."""
-        dist, cells, targets = cell_targets
-        picked = torch.cat([box[index] for box, index in zip(boxes, cells)])
-        target = torch.cat(targets)
-        losses = dict(loss_cls=self.loss_weight *
-                      soft_cross_entropy(logits, dist))
-        if len(target):
-            losses.update(self.box_losses(picked, target))
-        else:
-            losses.update(loss_bbox=boxes.sum() * 0, loss_iou=boxes.sum() * 0)
-        return {f'cell_{key}': value for key, value in losses.items()}
 
     @staticmethod
     def top_boxes(logits: Tensor, boxes: Tensor, num: int,
