@@ -8,8 +8,7 @@
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/schedules/synthetic_8e_adamw.py',
-    '../_base_/default_runtime.py', './_base_/vglaw_tiny_head.py',
-    './_base_/mask_pipelines.py'
+    '../_base_/default_runtime.py', './_base_/vglaw_tiny_head.py'
 ]
 
 embed_dims = 128
@@ -53,8 +52,8 @@ model = dict(
         max_length=max_length),
     bbox_head={{_base_.vglaw_tiny_head}})
 
-train_dataloader = dict(dataset=dict(pipeline={{_base_.mask_train_pipeline}}))
-val_dataloader = dict(dataset=dict(pipeline={{_base_.mask_test_pipeline}}))
+train_dataloader = dict(dataset=dict(pipeline={{_base_.res_train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.res_test_pipeline}}))
 test_dataloader = val_dataloader
 
 val_evaluator = {{_base_.rec_res_evaluator}}
