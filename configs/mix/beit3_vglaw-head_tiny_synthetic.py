@@ -4,8 +4,7 @@
 # token (<s>, PooledVectors). Not in any paper.
 _base_ = [
     '../synthetic/simvg_tiny_synthetic.py',
-    '../synthetic/_base_/vglaw_tiny_head.py',
-    '../synthetic/_base_/mask_pipelines.py'
+    '../synthetic/_base_/vglaw_tiny_head.py'
 ]
 
 model = dict(
@@ -16,8 +15,8 @@ model = dict(
     decoder=None,
     bbox_head={{_base_.vglaw_tiny_head_swap}})
 
-train_dataloader = dict(dataset=dict(pipeline={{_base_.mask_train_pipeline}}))
-val_dataloader = dict(dataset=dict(pipeline={{_base_.mask_test_pipeline}}))
+train_dataloader = dict(dataset=dict(pipeline={{_base_.res_train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.res_test_pipeline}}))
 test_dataloader = val_dataloader
 
 val_evaluator = {{_base_.rec_res_evaluator}}

@@ -1,8 +1,7 @@
 # RefCOCO (UNC splits) read from the original refer files.
 # Layout (docs/dataset_prepare.md): data/refcoco/{instances.json,refs(unc).p}
 # and the COCO images in data/coco/train2014/.
-# REC by default; for RES load masks (`with_mask=True` in LoadAnnotations)
-# and evaluate with RESMetric.
+# REC; the REC + RES pipelines (masks) are in refer_res_448.py.
 dataset_type = 'RefCOCODataset'
 data_root = 'data/'
 dataset_name = 'refcoco'

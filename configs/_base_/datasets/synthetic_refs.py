@@ -25,6 +25,32 @@ test_pipeline = [
     dict(type='PackGroundingInputs')
 ]
 
+# with masks (RES), for heads that predict them: masks travel with the
+# boxes, loaded as bitmaps, resized and flipped. Names no other base uses;
+# configs read them as {{_base_.res_train_pipeline}} etc.
+res_train_pipeline = [
+    dict(type='LoadGroundingImage'),
+    dict(
+        type='LoadAnnotations', with_bbox=True, with_mask=True,
+        poly2mask=True),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='GroundingRandomFlip', prob=0.5),
+    dict(type='PackGroundingInputs')
+]
+res_test_pipeline = [
+    dict(type='LoadGroundingImage'),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    # after Resize: targets stay in original-image pixels for metrics
+    dict(
+        type='LoadAnnotations', with_bbox=True, with_mask=True,
+        poly2mask=True),
+    dict(type='PackGroundingInputs')
+]
+rec_res_evaluator = [
+    dict(type='RECMetric', group_key='expr_kind'),
+    dict(type='RESMetric')
+]
+
 _split = dict(
     type=dataset_type,
     data_root=data_root,
