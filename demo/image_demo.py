@@ -9,6 +9,7 @@ import mmcv
 
 from mmvg.apis import GroundingInferencer
 from mmvg.registry import VISUALIZERS
+from mmvg.utils.tool_config import add_no_strict_arg
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,11 +26,7 @@ def parse_args() -> argparse.Namespace:
         default=0.3,
         help='also draw boxes above this score (the top one '
         'is always drawn)')
-    parser.add_argument(
-        '--no-strict',
-        action='store_true',
-        help='load a checkpoint whose keys do not fit the model (with a '
-        'warning) instead of stopping with an error')
+    add_no_strict_arg(parser)
     return parser.parse_args()
 
 

@@ -5,8 +5,8 @@ from mmengine.config import Config, ConfigDict
 
 from mmvg.utils import (register_all_modules, setup_cpu_distributed,
                         shutdown_distributed)
-from mmvg.utils.tool_config import (add_common_args, build_runner,
-                                    load_tool_config)
+from mmvg.utils.tool_config import (add_common_args, add_no_strict_arg,
+                                    build_runner, load_tool_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -23,11 +23,7 @@ def parse_args() -> argparse.Namespace:
         'work_dir/timestamp/show_dir')
     parser.add_argument('--show', action='store_true', help='show pictures')
     parser.add_argument('--wait-time', type=float, default=2, help='seconds')
-    parser.add_argument(
-        '--no-strict',
-        action='store_true',
-        help='load a checkpoint whose keys do not fit the model (with a '
-        'warning) instead of stopping with an error')
+    add_no_strict_arg(parser)
     add_common_args(parser)
     return parser.parse_args()
 

@@ -7,7 +7,10 @@ _base_ = [
     '../_base_/ema_runtime.py',
 ]
 
-load_from = 'work_dirs/simvg_vit-b32_200e_grefcoco/epoch_200.pth'
+# stage 1's last checkpoint, where tools/train.py writes it for
+# simvg_vit-b32_200e_grefcoco.py (README.md, "Two-stage DWBD")
+stage1_checkpoint = 'work_dirs/simvg_vit-b32_200e_grefcoco/epoch_200.pth'
+load_from = stage1_checkpoint
 model = dict(
     query_generator=dict(num_queries=10), bbox_head=dict(num_queries=10))
 train_dataloader = dict(batch_size=32)

@@ -7,5 +7,8 @@ _base_ = [
     '../_base_/ema_runtime.py',
 ]
 
-load_from = 'work_dirs/simvg_vit-b32_1x_referitgame/epoch_30.pth'
+# stage 1's last checkpoint, where tools/train.py writes it for
+# simvg_vit-b32_1x_referitgame.py (README.md, "Two-stage DWBD")
+stage1_checkpoint = 'work_dirs/simvg_vit-b32_1x_referitgame/epoch_30.pth'
+load_from = stage1_checkpoint
 train_dataloader = dict(batch_size=32)

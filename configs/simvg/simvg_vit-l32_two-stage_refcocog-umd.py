@@ -7,6 +7,9 @@ _base_ = [
     '../_base_/ema_runtime.py',
 ]
 
-load_from = 'work_dirs/simvg_vit-l32_1x_refcocog-umd/epoch_30.pth'
+# stage 1's last checkpoint, where tools/train.py writes it for
+# simvg_vit-l32_1x_refcocog-umd.py (README.md, "Two-stage DWBD")
+stage1_checkpoint = 'work_dirs/simvg_vit-l32_1x_refcocog-umd/epoch_30.pth'
+load_from = stage1_checkpoint
 train_dataloader = dict(batch_size=4)
 auto_scale_lr = dict(base_batch_size=4)

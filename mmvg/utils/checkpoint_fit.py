@@ -58,13 +58,15 @@ def unwrap_state_dict(checkpoint: dict) -> Dict[str, Tensor]:
 
 
 def compare_state_dict(
-    model: nn.Module,
-    state_dict: Dict[str, Tensor],
-    allow_missing: Sequence[str] = ()
-) -> KeyMismatch:
-    """Compare ``state_dict`` with ``model``'s; model keys matching one of
-    the ``allow_missing`` regular expressions may be absent."""
-    expected = model.state_dict()
+        model: nn.Module,
+        state_dict: Dict[str, Tensor],
+        allow_missing: Sequence[str] = (),
+        expected: Optional[Dict[str, Tensor]] = None) -> KeyMismatch:
+    """Compare ``state_dict`` with ``model``'s (``expected``, when the
+    caller has it already); model keys matching one of the
+    ``allow_missing`` regular expressions may be absent."""
+    if expected is None:
+        expected = model.state_dict()
     allowed = [re.compile(pattern) for pattern in allow_missing]
     missing = [
         key for key in expected if key not in state_dict and not any(
@@ -154,9 +156,9 @@ def load_fitting_checkpoint(model: nn.Module,
     checkpoint = CheckpointLoader.load_checkpoint(
         filename, map_location=map_location)
     state_dict = unwrap_state_dict(checkpoint)
-    mismatch = compare_state_dict(model, state_dict, allow_missing)
-    report_mismatch(mismatch, filename, checkpoint.get('meta'), strict)
     expected = model.state_dict()
+    mismatch = compare_state_dict(model, state_dict, allow_missing, expected)
+    report_mismatch(mismatch, filename, checkpoint.get('meta'), strict)
     model.load_state_dict(
         {
             key: value

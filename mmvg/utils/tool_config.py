@@ -9,6 +9,15 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 
+def add_no_strict_arg(parser: argparse.ArgumentParser) -> None:
+    """``--no-strict``: load a checkpoint that does not fit, warning."""
+    parser.add_argument(
+        '--no-strict',
+        action='store_true',
+        help='load a checkpoint whose keys do not fit the model (with a '
+        'warning) instead of stopping with an error')
+
+
 def add_common_args(parser: argparse.ArgumentParser) -> None:
     """``--work-dir``, ``--cfg-options``, ``--launcher``, ``--local-rank``."""
     parser.add_argument('--work-dir', help='the dir for logs and outputs')
