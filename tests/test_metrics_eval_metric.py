@@ -161,6 +161,51 @@ def test_eval_metric_reproduces_online_metrics(tmp_path):
     assert json.loads(metrics_file.read_text()) == pytest.approx(online)
 
 
+def test_grec_matching_option_reaches_every_grec_metric(tmp_path):
+    tool = _load_tool()
+    for form in ([dict(type='RECMetric'),
+                  dict(type='GRECMetric')], dict(type='GRECMetric'),
+                 dict(metrics=[dict(type='GRECMetric')])):
+        tool.set_grec_matching(form, 'iou_hungarian')
+        metrics = form if isinstance(form, list) else form.get(
+            'metrics', [form])
+        assert [
+            m.get('matching') for m in metrics if m['type'] == 'GRECMetric'
+        ] == ['iou_hungarian']
+    with pytest.raises(
+            ValueError, match=r"no GRECMetric \(it has "
+            r"\['RECMetric'\]\)"):
+        tool.set_grec_matching([dict(type='RECMetric')], 'official')
+    # through the command line: the option is read and applied
+    register_all_modules()
+    preds = tmp_path / 'preds.json'
+    evaluator = Evaluator([DumpGroundingPredictions(str(preds))])
+    evaluator.process(_online_samples())
+    evaluator.evaluate(3)
+    config = _write_config(tmp_path)
+    with pytest.raises(ValueError, match='matching must be one of'):
+        tool.main([
+            str(config),
+            str(preds), '--cfg-options', 'test_evaluator.2.matching=x'
+        ])
+    built = tool.build_evaluator
+    for matching in ('official', 'iou_hungarian'):
+        used = []
+
+        def spy(cfg):
+            evaluator = built(cfg)
+            used.extend(
+                m.matching for m in evaluator.metrics
+                if hasattr(m, 'matching'))
+            return evaluator
+
+        tool.build_evaluator = spy
+        offline = tool.main(
+            [str(config), str(preds), '--grec-matching', matching])
+        assert used == [matching]
+        assert offline['GREC/Pr@F1=1'] == pytest.approx(1 / 3)
+
+
 def test_pair_records_names_missing_extra_and_repeated_records():
     pair_records = _load_tool().pair_records
     infos = [dict(ref_id=1, sent_id=1), dict(ref_id=1, sent_id=2)]

@@ -7,10 +7,16 @@ original-image pixels. Each record is paired with its dataset sample by
 GT of the dataset's ``data_list`` (no image is loaded), so predictions of any
 system are compared with the same metric code.
 
+``--grec-matching`` picks the box matching of every ``GRECMetric``:
+``official`` (the gRefCOCO evaluation code's rule, comparable with published
+numbers; the default of the metric) or ``iou_hungarian``; so a dump of the
+SimVG repository or of MDETR, converted to these records, is scored by the
+official rule.
+
 Example::
 
     python tools/analysis_tools/eval_metric.py CONFIG preds.json \
-        --json-out metrics.json
+        --json-out metrics.json [--grec-matching official]
 """
 import argparse
 from collections import Counter
@@ -35,6 +41,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--json-out', help='write the metrics as one flat JSON object')
     parser.add_argument(
+        '--grec-matching',
+        choices=['official', 'iou_hungarian'],
+        help='box matching of the GRECMetric(s) of test_evaluator (default: '
+        'as the config says)')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -48,6 +59,23 @@ def build_evaluator(evaluator_cfg: Union[dict, list]) -> Evaluator:
     if isinstance(evaluator_cfg, dict) and 'metrics' in evaluator_cfg:
         return EVALUATOR.build(dict(type='Evaluator', **evaluator_cfg))
     return Evaluator(evaluator_cfg)
+
+
+def set_grec_matching(evaluator_cfg: Union[dict, list], matching: str) -> None:
+    """Set ``matching`` on every ``GRECMetric`` of ``evaluator_cfg`` (any
+    form the Runner accepts); refuse a config without one."""
+    if isinstance(evaluator_cfg, dict):
+        metrics = evaluator_cfg.get('metrics', [evaluator_cfg])
+    else:
+        metrics = evaluator_cfg
+    metrics = metrics if isinstance(metrics, list) else [metrics]
+    grec = [cfg for cfg in metrics if cfg.get('type') == 'GRECMetric']
+    if not grec:
+        raise ValueError('--grec-matching: the test_evaluator has no '
+                         'GRECMetric (it has '
+                         f'{[cfg.get("type") for cfg in metrics]}).')
+    for cfg in grec:
+        cfg['matching'] = matching
 
 
 def _examples(keys: List[Tuple], limit: int = 5) -> str:
@@ -97,6 +125,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, float]:
     register_all_modules()
 
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    if args.grec_matching:
+        set_grec_matching(cfg.test_evaluator, args.grec_matching)
     evaluator = build_evaluator(cfg.test_evaluator)
     evaluator.dataset_meta = dataset.metainfo
     data_infos = [dataset.get_data_info(i) for i in range(len(dataset))]

@@ -22,9 +22,13 @@ def as_box_tensor(boxes: Any) -> torch.Tensor:
     return tensor
 
 
-def box_ious(pred_boxes: Any, gt_boxes: Any) -> torch.Tensor:
-    """IoU matrix (num_pred, num_gt) of xyxy boxes in the same pixels."""
-    return bbox_overlaps(as_box_tensor(pred_boxes), as_box_tensor(gt_boxes))
+def box_ious(pred_boxes: Any,
+             gt_boxes: Any,
+             mode: str = 'iou') -> torch.Tensor:
+    """IoU (or, with ``mode='giou'``, generalized IoU) matrix (num_pred,
+    num_gt) of xyxy boxes in the same pixels."""
+    return bbox_overlaps(
+        as_box_tensor(pred_boxes), as_box_tensor(gt_boxes), mode=mode)
 
 
 def pred_boxes_and_scores(pred: Mapping,
