@@ -1,7 +1,7 @@
 """The patch projection of a ViT: the patchify conv or a registered one."""
 from typing import Optional
 
-from torch import nn
+from torch import Tensor, nn
 
 from mmvg.registry import MODELS
 
@@ -22,3 +22,24 @@ def build_patch_proj(in_channels: int,
             in_channels=in_channels,
             embed_dims=embed_dims,
             patch_size=patch_size))
+
+
+class PatchEmbed(nn.Module):
+    """Non-overlapping patch projection, named ``proj`` as timm, ViTDet and
+    torchscale name it (mmcv's ``PatchEmbed`` says ``projection``, hence
+    this one); ``proj_cfg`` replaces the conv (see :func:`build_patch_proj`).
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 embed_dims: int,
+                 patch_size: int,
+                 proj_cfg: Optional[dict] = None) -> None:
+        super().__init__()
+        self.patch_size = patch_size
+        self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
+                                     proj_cfg)
+
+    def forward(self, img: Tensor) -> Tensor:
+        """(B, C, H, W) image -> (B, embed_dims, h, w) patch map."""
+        return self.proj(img)

@@ -4,11 +4,11 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor, nn
 
-from mmvg.models.layers import build_patch_proj
+from mmvg.models.layers import PatchEmbed
 from .resize import resize_pos_grid
 
 
-class PatchEmbedWithCLS(nn.Module):
+class PatchEmbedWithCLS(PatchEmbed):
     """Non-overlapping patch projection with a [CLS] token prepended.
 
     Parameter names (``proj``, ``cls_token``) follow torchscale's
@@ -20,7 +20,7 @@ class PatchEmbedWithCLS(nn.Module):
         embed_dims: Token width.
         patch_size: Side of the square patches (and of the conv kernel).
         proj_cfg: config of a registered module to use as ``proj``
-            instead of the patchify conv (see :func:`build_patch_proj`).
+            instead of the patchify conv (see :class:`PatchEmbed`).
     """
 
     def __init__(self,
@@ -28,10 +28,7 @@ class PatchEmbedWithCLS(nn.Module):
                  embed_dims: int,
                  patch_size: int,
                  proj_cfg: Optional[dict] = None) -> None:
-        super().__init__()
-        self.patch_size = patch_size
-        self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
-                                     proj_cfg)
+        super().__init__(in_channels, embed_dims, patch_size, proj_cfg)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dims))
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tuple[int, int]]:

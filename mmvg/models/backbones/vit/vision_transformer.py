@@ -6,32 +6,12 @@ from mmengine.model import BaseModule
 from mmengine.model.weight_init import trunc_normal_init
 from torch import Tensor, nn
 
-from mmvg.models.layers import build_patch_proj
+from mmvg.models.layers import PatchEmbed
 from mmvg.registry import MODELS
 from .attention import QKVAdapter
 from .block import Block
 from .checkpoint import load_vit_checkpoint
 from .position_embedding import resize_pos_embed
-
-
-class PatchEmbed(nn.Module):
-    """Non-overlapping patch projection, named ``patch_embed.proj``.
-
-    Written here because mmcv's ``PatchEmbed`` names its conv ``projection``.
-    ``proj_cfg`` replaces the conv (see :func:`build_patch_proj`).
-    """
-
-    def __init__(self,
-                 in_channels: int,
-                 embed_dims: int,
-                 patch_size: int,
-                 proj_cfg: Optional[dict] = None) -> None:
-        super().__init__()
-        self.proj = build_patch_proj(in_channels, embed_dims, patch_size,
-                                     proj_cfg)
-
-    def forward(self, img: Tensor) -> Tensor:
-        return self.proj(img)
 
 
 @MODELS.register_module()
