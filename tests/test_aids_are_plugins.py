@@ -54,7 +54,7 @@ def test_paper_configs_use_no_aid(path):
 
 
 def test_the_paper_configs_are_collected():
-    assert len(PAPER_CONFIGS) == 34 and len(PAPER_MODULES) > 40
+    assert len(PAPER_CONFIGS) == 48 and len(PAPER_MODULES) > 40
 
 
 def test_no_head_imports_another_head():

@@ -19,18 +19,19 @@ from mmvg.registry import MODELS
 DIMS = 32
 SMALL = dict(
     in_channels=DIMS, embed_dims=DIMS, num_heads=2, ffn_dims=32, dropout=0.)
-#: what two-stage training freezes: TQG, the decoder and the decoder branch
+#: a teacher to freeze: TQG, the decoder and the decoder branch
 TEACHER = ['query_generator', 'decoder', 'bbox_head.decoder_branch']
 
 
 def head_cfg(num_queries=1, **kwargs):
-    return dict(
+    cfg = dict(
         type='SimVGHead',
         in_channels=DIMS,
         num_queries=num_queries,
         decoder_branch=dict(type='SimVGDecoderBranch', embed_dims=DIMS),
-        token_branch=dict(type='SimVGTokenBranch', embed_dims=DIMS),
-        **kwargs)
+        token_branch=dict(type='SimVGTokenBranch', embed_dims=DIMS))
+    cfg.update(kwargs)
+    return cfg
 
 
 def query_stage(num_queries=1):
@@ -133,8 +134,8 @@ def test_grec_queries_and_no_target_samples(spm_path):
     assert scores.shape == (4, ) and torch.all(scores[:-1] >= scores[1:])
 
 
-def test_two_stage_freezes_the_teacher(spm_path):
-    model = build(spm_path, frozen_modules=TEACHER, distill_mode='two-stage')
+def test_frozen_modules_freeze_the_teacher(spm_path):
+    model = build(spm_path, frozen_modules=TEACHER)
     head = model.bbox_head
     model.train()
     teacher = (model.query_generator, model.decoder, head.decoder_branch)
@@ -145,7 +146,7 @@ def test_two_stage_freezes_the_teacher(spm_path):
         losses = model.loss(torch.randn(2, 3, 32, 48), samples())
     # the teacher runs (DWBD reads its matches) without autograd
     assert spy.call_count == 1
-    assert not any(key.startswith('db_') for key in losses)
+    assert losses['db_loss_bbox'].grad_fn is None
     assert losses['distill_tb_loss_bbox'].grad_fn is not None
     sum(v for k, v in losses.items() if 'loss' in k).backward()
     for part in teacher:
@@ -153,6 +154,23 @@ def test_two_stage_freezes_the_teacher(spm_path):
                    for p in part.parameters())
     assert any(p.grad is not None for p in head.token_branch.parameters())
     assert any(p.grad is not None for p in model.backbone.parameters())
+
+
+def test_decoder_only_stage_one(spm_path):
+    """Stage 1 of the released two-stage recipe: no TB, no TB losses."""
+    model = build(spm_path, token_branch=None, distill_loss=None).train()
+    assert model.bbox_head.token_branch is None
+    assert not any('token_branch' in n for n, _ in model.named_parameters())
+    losses = model.loss(torch.randn(2, 3, 32, 48), samples())
+    assert losses and all(k.startswith(('db_', 'db')) for k in losses)
+    assert not any('tb_' in k or 'distill' in k for k in losses)
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    assert any(p.grad is not None
+               for p in model.bbox_head.decoder_branch.parameters())
+    model.eval()
+    with torch.no_grad():
+        results = model.predict(torch.randn(1, 3, 32, 48), samples((1, )))
+    assert results[0].pred_instances.bboxes.shape == (1, 4)
 
 
 def test_frozen_modules_must_exist(spm_path):
@@ -174,8 +192,10 @@ def test_bad_options_are_refused(spm_path):
             k: v
             for k, v in head_cfg(test_branch='x').items() if k != 'type'
         })
-    with pytest.raises(ValueError, match='distill_mode'):
-        SimVGHead(**{
-            k: v
-            for k, v in head_cfg(distill_mode='x').items() if k != 'type'
-        })
+    with pytest.raises(ValueError, match="test_branch='tb' needs a token"):
+        SimVGHead(
+            **{
+                k: v
+                for k, v in head_cfg(token_branch=None,
+                                     test_branch='tb').items() if k != 'type'
+            })

@@ -1,5 +1,5 @@
 # Stage 2 of two-stage DWBD (see ../_base_/models/simvg_vit-b32_two-stage.py)
-# after simvg_vit-b32_1x_refcocog-umd.py.
+# after simvg_vit-b32_two-stage-1_refcocog-umd.py.
 _base_ = [
     '../_base_/datasets/refcocog_umd.py',
     '../_base_/models/simvg_vit-b32_two-stage.py',
@@ -8,7 +8,10 @@ _base_ = [
 ]
 
 # stage 1's last checkpoint, where tools/train.py writes it for
-# simvg_vit-b32_1x_refcocog-umd.py (README.md, "Two-stage DWBD")
-stage1_checkpoint = 'work_dirs/simvg_vit-b32_1x_refcocog-umd/epoch_30.pth'
+# simvg_vit-b32_two-stage-1_refcocog-umd.py (README.md, "Two-stage DWBD")
+stage1_checkpoint = ('work_dirs/simvg_vit-b32_two-stage-1_refcocog-umd/'
+                     'epoch_30.pth')
 load_from = stage1_checkpoint
+# stage 1 has no token branch
+checkpoint_allow_missing = [r'^bbox_head\.token_branch\.']
 train_dataloader = dict(batch_size=32)

@@ -1,5 +1,5 @@
 # Stage 2 of two-stage DWBD (see ../_base_/models/simvg_vit-b32_two-stage.py)
-# after simvg_vit-l32_1x_referitgame.py.
+# after simvg_vit-l32_two-stage-1_referitgame.py.
 _base_ = [
     '../_base_/datasets/referitgame.py',
     '../_base_/models/simvg_vit-l32_two-stage.py',
@@ -8,8 +8,11 @@ _base_ = [
 ]
 
 # stage 1's last checkpoint, where tools/train.py writes it for
-# simvg_vit-l32_1x_referitgame.py (README.md, "Two-stage DWBD")
-stage1_checkpoint = 'work_dirs/simvg_vit-l32_1x_referitgame/epoch_30.pth'
+# simvg_vit-l32_two-stage-1_referitgame.py (README.md, "Two-stage DWBD")
+stage1_checkpoint = ('work_dirs/simvg_vit-l32_two-stage-1_referitgame/'
+                     'epoch_30.pth')
 load_from = stage1_checkpoint
+# stage 1 has no token branch
+checkpoint_allow_missing = [r'^bbox_head\.token_branch\.']
 train_dataloader = dict(batch_size=4)
 auto_scale_lr = dict(base_batch_size=4)

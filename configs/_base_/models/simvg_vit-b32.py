@@ -52,6 +52,5 @@ model = dict(
         decoder_branch=dict(type='SimVGDecoderBranch', embed_dims=head_dims),
         token_branch=dict(type='SimVGTokenBranch', embed_dims=head_dims),
         distill_loss=dict(type='DWBDLoss', gt_weight=2.0, teacher_weight=1.0),
-        distill_mode='one-stage',
         # 'tb': the token branch alone (the decoder is not run)
         test_branch='db'))

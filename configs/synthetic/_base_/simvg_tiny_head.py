@@ -40,7 +40,6 @@ simvg_tiny_queries = dict(
         proposal_loss=dict(type='CellProposalLoss'),
         point_weight=1.0,
         distill_loss=dict(type='DWBDLoss', gt_weight=2.0, teacher_weight=1.0),
-        distill_mode='one-stage',
         test_branch='db'))
 simvg_tiny_swap = {
     key: dict(value, _delete_=True)

@@ -31,14 +31,11 @@ class SimVGCellHead(SimVGHead):
       refine a box on its target rather than to move one across the image
       (the pointing loss teaches the choice).
 
-    The proposals belong to the frozen teacher in two-stage training (no
-    proposal losses then).
-
     Args:
         proposal_loss: ``CellProposalLoss`` config.
         point_weight: weight of the token branch's pointing losses.
         others: see :class:`SimVGHead`; ``token_branch`` must be a
-            ``PointingTokenBranch``.
+            ``PointingTokenBranch`` (or None: the decoder-only stage 1).
     """
 
     def __init__(self,
@@ -47,7 +44,8 @@ class SimVGCellHead(SimVGHead):
                  point_weight: float = 1.0,
                  **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not isinstance(self.token_branch, PointingTokenBranch):
+        if self.with_token_branch and not isinstance(self.token_branch,
+                                                     PointingTokenBranch):
             raise TypeError('SimVGCellHead needs a PointingTokenBranch as '
                             'token_branch, got '
                             f'{type(self.token_branch).__name__}.')
@@ -88,13 +86,11 @@ class SimVGCellHead(SimVGHead):
 
     def db_losses(self, feats: GroundingFeatures, inputs: dict,
                   db_outputs: BranchOutputs) -> Dict[str, Tensor]:
-        """Also the proposal losses, unless the teacher is frozen."""
+        """Also the proposal losses."""
         losses = super().db_losses(feats, inputs, db_outputs)
-        if not self.frozen_teacher:
-            losses.update(
-                self.proposal_loss(feats.queries.proposal_scores,
-                                   feats.queries.proposal_boxes,
-                                   inputs['cells']))
+        losses.update(
+            self.proposal_loss(feats.queries.proposal_scores,
+                               feats.queries.proposal_boxes, inputs['cells']))
         return losses
 
     def tb_losses(self, feats: GroundingFeatures, inputs: dict,

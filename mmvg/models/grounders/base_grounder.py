@@ -58,7 +58,7 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
         frozen_modules: names of submodules (dotted, e.g.
             ``'bbox_head.decoder_branch'``) that do not learn: no gradients,
             kept in eval mode, and the query stage's ones run without
-            autograd (SimVG's two-stage teacher).
+            autograd (e.g. a frozen teacher).
     """
 
     def __init__(self,

@@ -12,7 +12,6 @@ from mmvg.structures import GroundingFeatures
 
 BRANCH_MODULES = dict(db='decoder_branch', tb='token_branch')
 BRANCHES = tuple(BRANCH_MODULES)
-DISTILL_MODES = ('one-stage', 'two-stage')
 
 #: Raw outputs of a branch: class logits and sigmoid cxcywh, (L, B, Q, ·).
 BranchOutputs = Tuple[Tensor, Tensor]
@@ -29,13 +28,12 @@ class SimVGHead(BaseModule):
     and the query embeddings.
 
     Training: the DB learns from the targets; the TB learns from the
-    targets and from the DB's matched boxes, balanced by DWBD.
-    ``distill_mode='one-stage'`` trains both together; ``'two-stage'``
-    gives no DB losses: the DB is the teacher, loaded from a stage-1
-    checkpoint and frozen with TQG and the decoder by the grounder's
-    ``frozen_modules``. Inference uses one branch (``test_branch``); with
-    ``'tb'`` the grounder does not run the decoder
-    (:attr:`decodes_at_test`).
+    targets and from the DB's matched boxes, balanced by DWBD, both
+    together. ``token_branch=None`` builds the DB alone: stage 1 of the
+    released two-stage recipe (``branch_loss_weight={"decoder": 1.0}`` in
+    the official configs), whose checkpoint stage 2 (both branches) loads.
+    Inference uses one branch (``test_branch``); with ``'tb'`` the grounder
+    does not run the decoder (:attr:`decodes_at_test`).
 
     A step runs :meth:`branch_inputs`, :meth:`decode` and
     :meth:`token_outputs`, and in training :meth:`db_losses` and
@@ -45,9 +43,9 @@ class SimVGHead(BaseModule):
         in_channels: width of the object token (the token branch's input).
         num_queries: queries of both branches: 1 for REC, 10 for GREC.
         decoder_branch: ``SimVGDecoderBranch`` config.
-        token_branch: ``SimVGTokenBranch`` config.
-        distill_loss: ``DWBDLoss`` config.
-        distill_mode: ``'one-stage'`` or ``'two-stage'``.
+        token_branch: ``SimVGTokenBranch`` config, or None for the
+            decoder-only stage 1.
+        distill_loss: ``DWBDLoss`` config (unused without a TB).
         test_branch: ``'db'`` or ``'tb'``.
     """
 
@@ -55,33 +53,34 @@ class SimVGHead(BaseModule):
                  in_channels: int,
                  num_queries: int,
                  decoder_branch: dict,
-                 token_branch: dict,
-                 distill_loss: dict = dict(type='DWBDLoss'),
-                 distill_mode: str = 'one-stage',
+                 token_branch: Optional[dict],
+                 distill_loss: Optional[dict] = dict(type='DWBDLoss'),
                  test_branch: str = 'db',
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if distill_mode not in DISTILL_MODES:
-            raise ValueError(f'distill_mode must be one of {DISTILL_MODES}, '
-                             f'got {distill_mode!r}')
         if test_branch not in BRANCHES:
             raise ValueError(f'test_branch must be one of {BRANCHES}, got '
                              f'{test_branch!r}')
+        if token_branch is None and test_branch == 'tb':
+            raise ValueError("test_branch='tb' needs a token_branch; the "
+                             'decoder-only stage 1 tests with the DB.')
         self.in_channels = in_channels
         self.decoder_branch = MODELS.build(
             dict(decoder_branch, num_queries=num_queries))
-        self.token_branch = MODELS.build(
-            dict(
-                token_branch, in_channels=in_channels,
-                num_queries=num_queries))
-        self.distill_loss = MODELS.build(distill_loss)
-        self.distill_mode = distill_mode
+        self.token_branch = None
+        if token_branch is not None:
+            self.token_branch = MODELS.build(
+                dict(
+                    token_branch,
+                    in_channels=in_channels,
+                    num_queries=num_queries))
+            self.distill_loss = MODELS.build(distill_loss)
         self.test_branch = test_branch
 
     @property
-    def frozen_teacher(self) -> bool:
-        """Two-stage training: the DB is a frozen teacher, without losses."""
-        return self.distill_mode == 'two-stage'
+    def with_token_branch(self) -> bool:
+        """False in the decoder-only stage 1 of two-stage training."""
+        return self.token_branch is not None
 
     @property
     def decodes_at_test(self) -> bool:
@@ -115,27 +114,26 @@ class SimVGHead(BaseModule):
         outputs = {}
         if branch in ('both', 'db'):
             outputs['db'] = self.decode(feats, inputs)
-        if branch in ('both', 'tb'):
+        if branch in ('both', 'tb') and self.with_token_branch:
             outputs['tb'] = self.token_outputs(feats, inputs)
         return outputs
 
     def loss(self, feats: GroundingFeatures,
              data_samples: List[DetDataSample]) -> Dict[str, Tensor]:
-        """DB set losses (unless it is the frozen teacher) and the
-        DWBD-weighted TB losses."""
+        """DB set losses and, with a TB, the DWBD-weighted TB losses."""
         gt_instances, _, img_metas = unpack_gt_instances(data_samples)
         inputs = self.branch_inputs(feats, img_metas, gt_instances)
         db_outputs = self.decode(feats, inputs)
         losses = self.db_losses(feats, inputs, db_outputs)
+        if not self.with_token_branch:
+            return losses
         tb_outputs = self.token_outputs(feats, inputs)
         losses.update(self.tb_losses(feats, inputs, tb_outputs, db_outputs))
         return losses
 
     def db_losses(self, feats: GroundingFeatures, inputs: dict,
                   db_outputs: BranchOutputs) -> Dict[str, Tensor]:
-        """Hungarian losses of every DB layer, none for a frozen teacher."""
-        if self.frozen_teacher:
-            return {}
+        """Hungarian losses of every DB layer."""
         return self.decoder_branch.set_losses(
             *db_outputs,
             inputs['gt_instances'],

@@ -1,0 +1,13 @@
+# Stage 1 of two-stage DWBD (the released recipe;
+# ../_base_/models/simvg_vit-b32_two-stage-1.py):
+# the decoder branch alone, with the schedule of simvg_vit-b32_1x_refcoco-
+# plus.py.
+# Stage 2: simvg_vit-b32_two-stage_refcoco-plus.py.
+_base_ = [
+    '../_base_/datasets/refcoco_plus.py',
+    '../_base_/models/simvg_vit-b32_two-stage-1.py',
+    '../_base_/schedules/simvg_30e_adam.py',
+    '../_base_/ema_runtime.py',
+]
+
+train_dataloader = dict(batch_size=32)
