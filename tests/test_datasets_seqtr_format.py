@@ -60,6 +60,7 @@ def test_sample_layout(tmp_path):
             bbox=[10., 20., 40., 60.],
             bbox_label=0,
             ignore_flag=0,
+            iscrowd=0,
             mask=POLYGON)
     ]
     assert third['instances'][0]['bbox'] == [90., 70., 100., 80.]  # clipped

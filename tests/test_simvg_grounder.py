@@ -162,8 +162,15 @@ def test_decoder_only_stage_one(spm_path):
     assert model.bbox_head.token_branch is None
     assert not any('token_branch' in n for n, _ in model.named_parameters())
     losses = model.loss(torch.randn(2, 3, 32, 48), samples())
-    assert losses and all(k.startswith(('db_', 'db')) for k in losses)
-    assert not any('tb_' in k or 'distill' in k for k in losses)
+    # exactly the one-stage model's losses without the TB and DWBD ones
+    full = build(spm_path).train().loss(torch.randn(2, 3, 32, 48), samples())
+    decoder_only = {
+        k
+        for k in full
+        if not k.startswith('tb_') and 'distill' not in k and 'dwbd' not in k
+    }
+    assert len(decoder_only) < len(full) and 'db_loss_cls' in decoder_only
+    assert set(losses) == decoder_only
     sum(v for k, v in losses.items() if 'loss' in k).backward()
     assert any(p.grad is not None
                for p in model.bbox_head.decoder_branch.parameters())

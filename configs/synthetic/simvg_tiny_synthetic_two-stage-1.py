@@ -9,13 +9,11 @@ model = dict(bbox_head=dict(token_branch=None, distill_loss=None))
 
 max_epochs = 5
 train_cfg = dict(max_epochs=max_epochs)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=200),
-    dict(
-        type='CosineAnnealingLR',
-        by_epoch=True,
-        begin=0,
-        end=max_epochs,
-        eta_min=1e-5)
-]
+param_scheduler = [{{_base_.warmup}},
+                   dict(
+                       type='CosineAnnealingLR',
+                       by_epoch=True,
+                       begin=0,
+                       end=max_epochs,
+                       eta_min=1e-5)]
 default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=1))

@@ -14,13 +14,11 @@ model = dict(bbox_head=dict(test_branch='tb'))
 max_epochs = 3
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)
 optim_wrapper = dict(optimizer=dict(lr=3e-4))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=200),
-    dict(
-        type='CosineAnnealingLR',
-        by_epoch=True,
-        begin=0,
-        end=max_epochs,
-        eta_min=1e-5)
-]
+param_scheduler = [{{_base_.warmup}},
+                   dict(
+                       type='CosineAnnealingLR',
+                       by_epoch=True,
+                       begin=0,
+                       end=max_epochs,
+                       eta_min=1e-5)]
 default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=1))

@@ -6,7 +6,8 @@ One sample is one (image, expression) pair. ``data_list`` entries look like::
          height=int, width=int, dataset_name=str, no_target=bool,
          expr_kind=str (optional),
          instances=[dict(bbox=[x1, y1, x2, y2], bbox_label=0, ignore_flag=0,
-                         mask=polygons or COCO RLE (optional)), ...])
+                         iscrowd=0 or 1,
+                         mask=polygons or one COCO RLE (optional)), ...])
 
 so mmdet's ``LoadAnnotations``, ``Resize``, ``Pad`` and ``RandomFlip`` work on
 them unchanged. Boxes are float xyxy in original-image pixels.
@@ -20,6 +21,7 @@ from mmengine.logging import print_log
 from mmengine.utils import is_abs
 
 from .annotation_io import xywh_to_clipped_xyxy
+from .coco_segmentation import Segmentation, loadable_segmentation
 
 
 class BaseGroundingDataset(BaseDataset):
@@ -91,17 +93,25 @@ class BaseGroundingDataset(BaseDataset):
                       width: int,
                       height: int,
                       where: str,
-                      mask: Any = None) -> dict:
+                      mask: Optional[Segmentation] = None,
+                      iscrowd: bool = False) -> dict:
         """Build one mmdet-style instance from a COCO xywh box.
 
+        A crowd target keeps ``ignore_flag=0`` (grounding scores it like any
+        other target) and is marked by ``iscrowd=1``; its mask is brought
+        into a form mmdet's ``LoadAnnotations`` decodes.
+
         Raises:
-            ValueError: the box is empty or outside the image.
+            ValueError: the box is empty or outside the image, or the mask
+                is malformed.
         """
         bbox, clipped = xywh_to_clipped_xyxy(bbox_xywh, width, height, where)
         self._num_clipped += clipped
-        instance = dict(bbox=bbox, bbox_label=0, ignore_flag=0)
+        instance = dict(
+            bbox=bbox, bbox_label=0, ignore_flag=0, iscrowd=int(iscrowd))
         if mask:
-            instance['mask'] = mask
+            instance['mask'] = loadable_segmentation(mask, height, width,
+                                                     where)
         return instance
 
     def make_sample(self,

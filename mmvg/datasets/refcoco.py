@@ -74,7 +74,9 @@ class RefCOCODataset(BaseGroundingDataset):
     cleaned, lower-cased form), or its ``raw`` form where ``sent`` is empty.
     The target is the ref's ``ann_id`` annotation in ``instances.json``: its
     box (COCO xywh, converted to xyxy and clipped to the image) and its mask
-    (polygons for RefCOCO*, RLE for ReferItGame). Sentences with a ``kind``
+    (polygons for RefCOCO*, RLE for ReferItGame; a list of RLEs is merged
+    into one, as ``getMask`` sums the parts). A crowd target is kept with its
+    decoded mask and ``iscrowd=1``. Sentences with a ``kind``
     key (the built-in synthetic set) keep it as ``expr_kind``.
 
     Split names follow the refer API: ``test`` takes every ``test*`` split
@@ -132,6 +134,18 @@ class RefCOCODataset(BaseGroundingDataset):
         """The annotation ids a ref points to (one for the refer family)."""
         return [ref['ann_id']]
 
+    def target_instance(self, ann: dict, image: dict, where: str) -> dict:
+        """The instance of one target annotation: its box and its mask,
+        crowd annotations included (the refer API's ``getMask`` does not look
+        at ``iscrowd``; mmvg also decodes a crowd target's RLE)."""
+        return self.make_instance(
+            ann['bbox'],
+            image['width'],
+            image['height'],
+            where=where,
+            mask=ann.get('segmentation'),
+            iscrowd=bool(ann.get('iscrowd', 0)))
+
     def load_samples(self) -> List[dict]:
         """One sample per sentence of every ref of ``self.split``."""
         refs = select_refs(
@@ -170,13 +184,9 @@ class RefCOCODataset(BaseGroundingDataset):
                                  f'refers to annotation {ann_id}, which is '
                                  f'not in {self.ann_file}')
             instances.append(
-                self.make_instance(
-                    ann['bbox'],
-                    image['width'],
-                    image['height'],
-                    where=f'{self.ann_file} annotation {ann_id} '
-                    f'(ref {ref["ref_id"]})',
-                    mask=ann.get('segmentation')))
+                self.target_instance(
+                    ann, image, f'{self.ann_file} annotation {ann_id} '
+                    f'(ref {ref["ref_id"]})'))
         img_path = self.image_path(image['file_name'])
         for sent in ref['sentences']:
             yield self.make_sample(

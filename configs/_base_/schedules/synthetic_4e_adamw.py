@@ -10,8 +10,10 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4),
     clip_grad=dict(max_norm=1.0, norm_type=2))
+warmup = dict(
+    type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=200)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=200),
+    warmup,
     dict(
         type='CosineAnnealingLR',
         by_epoch=True,

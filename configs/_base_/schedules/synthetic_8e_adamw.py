@@ -4,12 +4,10 @@ _base_ = './synthetic_4e_adamw.py'
 
 max_epochs = 8
 train_cfg = dict(max_epochs=max_epochs)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=200),
-    dict(
-        type='CosineAnnealingLR',
-        by_epoch=True,
-        begin=0,
-        end=max_epochs,
-        eta_min=1e-5)
-]
+param_scheduler = [{{_base_.warmup}},
+                   dict(
+                       type='CosineAnnealingLR',
+                       by_epoch=True,
+                       begin=0,
+                       end=max_epochs,
+                       eta_min=1e-5)]
