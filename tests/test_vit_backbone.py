@@ -138,3 +138,18 @@ def test_build_from_registry_and_drop_path_trains():
 def test_rejects_inconsistent_configs(kwargs, match):
     with pytest.raises(ValueError, match=match):
         VisionTransformer(embed_dims=32, num_heads=2, **kwargs)
+
+
+def test_attn_bias_masks_keys_and_needs_global_attention():
+    from mmvg.models.backbones.vit.attention import Attention
+    torch.manual_seed(0)
+    attn = Attention(16, 2).eval()
+    x = torch.randn(1, 5, 16)
+    bias = torch.zeros(1, 1, 1, 5)
+    bias[..., 3:] = float('-inf')
+    # masking keys 3 and 4 leaves tokens 0-2 as if 3 and 4 were absent
+    torch.testing.assert_close(
+        attn(x, (1, 5), attn_bias=bias)[:, :3], attn(x[:, :3], (1, 3)))
+    windowed = Attention(16, 2, window_size=2)
+    with pytest.raises(ValueError, match='attn_bias needs global attention'):
+        windowed(torch.randn(1, 4, 16), (2, 2), attn_bias=bias[..., :4])

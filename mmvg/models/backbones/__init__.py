@@ -1,4 +1,5 @@
 from .beit3 import BEiT3
+from .vilt import ViLT
 from .vit import LanguageAdaptiveViT, VisionTransformer
 
-__all__ = ['BEiT3', 'LanguageAdaptiveViT', 'VisionTransformer']
+__all__ = ['BEiT3', 'LanguageAdaptiveViT', 'ViLT', 'VisionTransformer']

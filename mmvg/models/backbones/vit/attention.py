@@ -54,12 +54,19 @@ class Attention(nn.Module):
     def forward(self,
                 x: Tensor,
                 grid: Tuple[int, int],
-                qkv_adapter: Optional[QKVAdapter] = None) -> Tensor:
+                qkv_adapter: Optional[QKVAdapter] = None,
+                attn_bias: Optional[Tensor] = None) -> Tensor:
         """Attend over (B, N, C) tokens laid out on ``grid`` (H, W).
 
         N is H * W, or 1 + H * W with a leading [CLS] token (global
-        attention without relative positions only).
+        attention without relative positions only); with global attention
+        any other tokens may come too (ViLT puts text first), and
+        ``attn_bias`` (broadcastable to (B, heads, N, N), -inf = masked) is
+        added to the logits.
         """
+        if attn_bias is not None and (self.window_size or self.use_rel_pos):
+            raise ValueError('attn_bias needs global attention without '
+                             'relative positions.')
         batch, _, channels = x.shape
         attn_grid = grid
         if self.window_size:
@@ -76,8 +83,9 @@ class Attention(nn.Module):
                 qkv.view(batch, *padded_grid, -1), self.window_size)
         qkv = qkv.unflatten(-1, (3, self.num_heads, -1))
         q, k, v = qkv.permute(2, 0, 3, 1, 4)
-        bias = decomposed_rel_pos_bias(q, self.rel_pos_h, self.rel_pos_w,
-                                       attn_grid) if self.use_rel_pos else None
+        bias = decomposed_rel_pos_bias(
+            q, self.rel_pos_h, self.rel_pos_w,
+            attn_grid) if self.use_rel_pos else attn_bias
         out = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
         out = out.transpose(1, 2).flatten(2)
         if self.window_size:

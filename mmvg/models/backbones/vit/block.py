@@ -55,7 +55,9 @@ class Block(nn.Module):
     def forward(self,
                 x: Tensor,
                 grid: Tuple[int, int],
-                qkv_adapter: Optional[QKVAdapter] = None) -> Tensor:
+                qkv_adapter: Optional[QKVAdapter] = None,
+                attn_bias: Optional[Tensor] = None) -> Tensor:
         """Transform (B, N, C) tokens on ``grid``; see :class:`Attention`."""
-        x = x + self.drop_path(self.attn(self.norm1(x), grid, qkv_adapter))
+        x = x + self.drop_path(
+            self.attn(self.norm1(x), grid, qkv_adapter, attn_bias))
         return x + self.drop_path(self.mlp(self.norm2(x)))

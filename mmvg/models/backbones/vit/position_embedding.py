@@ -6,9 +6,14 @@ import torch.nn.functional as F
 from torch import Tensor
 
 
-def resize_pos_embed(pos_embed: Tensor, src_grid: Tuple[int, int],
-                     dst_grid: Tuple[int, int]) -> Tensor:
-    """Bicubically resample patch position embeddings to another grid.
+def resize_pos_embed(pos_embed: Tensor,
+                     src_grid: Tuple[int, int],
+                     dst_grid: Tuple[int, int],
+                     mode: str = 'bicubic',
+                     align_corners: bool = False) -> Tensor:
+    """Resample patch position embeddings to another grid (ViTDet, and
+    transformers' ViTDet: bicubic, ``align_corners=False``; ViLT: bilinear,
+    ``align_corners=True``).
 
     Args:
         pos_embed: (1, src_h * src_w, C) embeddings of the patch positions
@@ -23,9 +28,11 @@ def resize_pos_embed(pos_embed: Tensor, src_grid: Tuple[int, int],
         return pos_embed
     channels = pos_embed.shape[-1]
     grid = pos_embed.reshape(1, *src_grid, channels).permute(0, 3, 1, 2)
-    # ViTDet (and transformers' ViTDet) use bicubic, align_corners=False.
     grid = F.interpolate(
-        grid.float(), size=dst_grid, mode='bicubic', align_corners=False)
+        grid.float(),
+        size=tuple(dst_grid),
+        mode=mode,
+        align_corners=align_corners)
     return grid.to(pos_embed.dtype).flatten(2).transpose(1, 2)
 
 
