@@ -6,7 +6,7 @@ _base_ = [
     '../_base_/datasets/flickr30k.py',
     '../_base_/models/simvg_vit-b32_two-stage-1.py',
     '../_base_/schedules/simvg_30e_adam.py',
-    '../_base_/ema_runtime.py',
+    '../_base_/default_runtime.py',
 ]
 
 train_dataloader = dict(batch_size=32)

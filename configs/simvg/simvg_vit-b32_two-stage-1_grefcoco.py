@@ -7,7 +7,7 @@ _base_ = [
     '../_base_/datasets/grefcoco.py',
     '../_base_/models/simvg_vit-b32_two-stage-1.py',
     '../_base_/schedules/simvg_200e_adam.py',
-    '../_base_/ema_runtime.py',
+    '../_base_/default_runtime.py',
 ]
 
 model = dict(

@@ -10,4 +10,6 @@ _base_ = [
     '../_base_/ema_runtime.py',
 ]
 
-train_dataloader = dict(batch_size=32)
+# the released stage 1: batch 16 with EMA
+train_dataloader = dict(batch_size=16)
+auto_scale_lr = dict(base_batch_size=16)

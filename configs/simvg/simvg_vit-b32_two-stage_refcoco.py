@@ -4,7 +4,7 @@ _base_ = [
     '../_base_/datasets/refcoco.py',
     '../_base_/models/simvg_vit-b32_two-stage.py',
     '../_base_/schedules/simvg_two-stage_20e_adam.py',
-    '../_base_/ema_runtime.py',
+    '../_base_/default_runtime.py',
 ]
 
 # stage 1's last checkpoint, where tools/train.py writes it for

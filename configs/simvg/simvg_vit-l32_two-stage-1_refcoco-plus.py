@@ -7,7 +7,7 @@ _base_ = [
     '../_base_/datasets/refcoco_plus.py',
     '../_base_/models/simvg_vit-l32_two-stage-1.py',
     '../_base_/schedules/simvg_mixed_30e_adam.py',
-    '../_base_/ema_runtime.py',
+    '../_base_/default_runtime.py',
 ]
 
 # the paper trains ViT-L with batch 4

@@ -3,8 +3,8 @@
 _base_ = [
     '../_base_/datasets/refcoco_plus.py',
     '../_base_/models/simvg_vit-l32_two-stage.py',
-    '../_base_/schedules/simvg_two-stage_20e_adam.py',
-    '../_base_/ema_runtime.py',
+    '../_base_/schedules/simvg_two-stage_10e_adam.py',
+    '../_base_/default_runtime.py',
 ]
 
 # stage 1's last checkpoint, where tools/train.py writes it for

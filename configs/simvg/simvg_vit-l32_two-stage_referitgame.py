@@ -3,8 +3,8 @@
 _base_ = [
     '../_base_/datasets/referitgame.py',
     '../_base_/models/simvg_vit-l32_two-stage.py',
-    '../_base_/schedules/simvg_two-stage_20e_adam.py',
-    '../_base_/ema_runtime.py',
+    '../_base_/schedules/simvg_two-stage_10e_adam.py',
+    '../_base_/default_runtime.py',
 ]
 
 # stage 1's last checkpoint, where tools/train.py writes it for
@@ -16,3 +16,6 @@ load_from = stage1_checkpoint
 checkpoint_allow_missing = [r'^bbox_head\.token_branch\.']
 train_dataloader = dict(batch_size=4)
 auto_scale_lr = dict(base_batch_size=4)
+# the released ViT-L ReferItGame stage 2 weighs DWBD 2.0 / 1.0
+model = dict(
+    bbox_head=dict(distill_loss=dict(gt_weight=2.0, teacher_weight=1.0)))
