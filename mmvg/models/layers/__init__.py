@@ -1,7 +1,11 @@
+from .constant_token_merge import (MergedTokens, merge_constant_tokens,
+                                   scatter_back)
 from .language_adaptive_weights import LanguageAdaptiveWeights
 from .law_mask_decoder import LanguageMaskDecoder
 from .law_pooling import LanguageAdaptivePooling
 from .patch_projection import PatchEmbed, build_patch_proj
+from .patch_selection import PatchSelector, budget_loss, gate_inputs
+from .segment_kv_cache import SegmentKVCache, block_causal_bias, encode_segment
 from .simvg_tqg import TextGuidedQueryGenerator
 from .visual_query_decoder import VisualQueryDecoder
 from .vl_fusion_transformer import VLFusionTransformer
@@ -9,5 +13,8 @@ from .vl_fusion_transformer import VLFusionTransformer
 __all__ = [
     'build_patch_proj', 'PatchEmbed', 'LanguageAdaptiveWeights',
     'LanguageAdaptivePooling', 'LanguageMaskDecoder',
-    'TextGuidedQueryGenerator', 'VisualQueryDecoder', 'VLFusionTransformer'
+    'TextGuidedQueryGenerator', 'VisualQueryDecoder', 'VLFusionTransformer',
+    'MergedTokens', 'merge_constant_tokens', 'scatter_back', 'PatchSelector',
+    'budget_loss', 'gate_inputs', 'SegmentKVCache', 'block_causal_bias',
+    'encode_segment'
 ]

@@ -1,0 +1,3 @@
+from .scanning_vilt import ScanningViLT
+
+__all__ = ['ScanningViLT']

@@ -1,0 +1,54 @@
+"""PatchSelector and its helpers: child expansion, straight-through gates,
+inference rules, input gating."""
+import pytest
+import torch
+
+from mmvg.models.layers.patch_selection import (PatchSelector, budget_loss,
+                                                expand_to_children,
+                                                gate_inputs)
+
+
+def test_children_of_a_2x2_grid():
+    parent = torch.tensor([[1., 0., 0., 2.]])
+    children = expand_to_children(parent, (2, 2), 2).view(4, 4)
+    assert children.tolist() == [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 2, 2],
+                                 [0, 0, 2, 2]]
+
+
+def test_training_gates_are_hard_with_soft_gradient():
+    torch.manual_seed(0)
+    selector = PatchSelector(8).train()
+    patches = torch.randn(2, 6, 8, requires_grad=True)
+    gates = selector(patches)
+    assert set(gates.detach().unique().tolist()) <= {0.0, 1.0}
+    gates.sum().backward()
+    assert selector.score.weight.grad.abs().sum() > 0
+    assert patches.grad.abs().sum() > 0
+
+
+def test_inference_threshold_and_keep_ratio():
+    selector = PatchSelector(1, threshold=0.5).eval()
+    with torch.no_grad():
+        selector.score.weight.fill_(1.0)
+        selector.score.bias.zero_()
+    patches = torch.tensor([[[-2.], [3.], [0.5], [-0.1]]])
+    assert selector(patches).tolist() == [[0., 1., 1., 0.]]
+    selector.keep_ratio = 0.25
+    assert selector(patches).tolist() == [[0., 1., 0., 0.]]
+
+
+def test_bad_keep_ratio_is_refused():
+    with pytest.raises(ValueError, match=r'keep_ratio must be in \(0, 1\]'):
+        PatchSelector(4, keep_ratio=1.5)
+
+
+def test_gated_inputs_are_the_constant_where_dropped():
+    patches = torch.arange(6.).view(1, 3, 2)
+    constant = torch.tensor([-1., -2.])
+    out = gate_inputs(patches, torch.tensor([[1., 0., 1.]]), constant)
+    assert out.tolist() == [[[0., 1.], [-1., -2.], [4., 5.]]]
+
+
+def test_budget_loss_by_hand():
+    gates = torch.tensor([[1., 0., 0., 1.]])
+    assert budget_loss(gates, 0.25).item() == pytest.approx(0.0625)
