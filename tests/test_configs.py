@@ -30,9 +30,11 @@ def point_at(cfg: Config, root) -> None:
         cfg[loader].dataset.data_root = f'{root}/'
     if 'text_encoder' in cfg.model:
         cfg.model.text_encoder.vocab_file = f'{root}/synthetic/vocab.txt'
-    if 'tokenizer' in cfg.model:
-        cfg.model.tokenizer.spm_path = load_spm_tool().make_synthetic_spm(
-            str(root))
+    tokenizer = cfg.model.get('tokenizer')
+    if tokenizer is not None and tokenizer.type == 'WordPieceTokenizer':
+        tokenizer.vocab_file = f'{root}/synthetic/vocab.txt'
+    elif tokenizer is not None:
+        tokenizer.spm_path = load_spm_tool().make_synthetic_spm(str(root))
 
 
 _SYNTHETIC_FILES = dict(
@@ -102,6 +104,28 @@ OVERRIDES = {
         32,
         'model.decoder.in_channels':
         32,
+        'model.bbox_head.in_channels':
+        32,
+        'train_dataloader.dataset':
+        _SYNTHETIC_FILES,
+        'test_dataloader.dataset':
+        dict(**_SYNTHETIC_FILES, split='val'),
+    },
+    'configs/scanformer/': {
+        'model.backbone.encoder':
+        dict(
+            _delete_=True,
+            type='ViLT',
+            vocab_size=64,
+            max_text_len=40,
+            img_size=128,
+            patch_size=32,
+            embed_dims=32,
+            num_layers=2,
+            num_heads=2,
+            mlp_ratio=2.0),
+        'model.backbone.split':
+        1,
         'model.bbox_head.in_channels':
         32,
         'train_dataloader.dataset':

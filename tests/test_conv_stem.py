@@ -53,3 +53,19 @@ def test_backbones_take_a_stem():
         torch.randn(2, 3, 64, 64), torch.randn(2, 3, 16),
         torch.zeros(2, 3, dtype=torch.bool))
     assert visual.shape == (2, 32, 4, 4)
+
+
+def test_patch_local_stem_reads_each_patch_alone():
+    """2x2 stride-2 convolutions: a patch's token does not change when
+    another patch's pixels do (the 3x3 stem's does)."""
+    torch.manual_seed(0)
+    img = torch.randn(1, 3, 32, 32)
+    other = img.clone()
+    other[..., :16, :16] += 1.0  # patch (0, 0) only
+    for local in (True, False):
+        stem = ConvStem(3, 8, 16, base_channels=4, patch_local=local).eval()
+        assert stem.patch_local is local
+        with torch.no_grad():
+            diff = (stem(img) - stem(other)).abs().flatten(2)[0].amax(0)
+        assert diff[0] > 0
+        assert bool(diff[1:].max() == 0) is local

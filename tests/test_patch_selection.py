@@ -3,9 +3,10 @@ inference rules, input gating."""
 import pytest
 import torch
 
-from mmvg.models.layers.patch_selection import (PatchSelector, budget_loss,
+from mmvg.models.layers.patch_selection import (PatchSelector,
                                                 expand_to_children,
                                                 gate_inputs)
+from mmvg.models.losses import PatchBudgetLoss
 
 
 def test_children_of_a_2x2_grid():
@@ -50,5 +51,19 @@ def test_gated_inputs_are_the_constant_where_dropped():
 
 
 def test_budget_loss_by_hand():
-    gates = torch.tensor([[1., 0., 0., 1.]])
-    assert budget_loss(gates, 0.25).item() == pytest.approx(0.0625)
+    # scale 1: 2 of 4 present read (0.5); scale 2: 1 of 3 present (1/3)
+    gates = [
+        torch.tensor([[1., 0., 0., 1.]]),
+        torch.tensor([[1., 0., 0., 0.]])
+    ]
+    present = [
+        torch.ones(1, 4, dtype=torch.bool),
+        torch.tensor([[True, True, True, False]])
+    ]
+    loss = PatchBudgetLoss(target_ratio=0.25, loss_weight=2.0)
+    expected = 2.0 * ((0.5 - 0.25)**2 + (1 / 3 - 0.25)**2) / 2
+    assert loss(gates, present).item() == pytest.approx(expected)
+    with pytest.raises(ValueError, match='target_ratio must be in'):
+        PatchBudgetLoss(target_ratio=0.0)
+    with pytest.raises(ValueError, match='at least one selected scale'):
+        loss([], [])

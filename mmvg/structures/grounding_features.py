@@ -8,6 +8,7 @@ import torch
 from torch import Tensor
 
 from .grounding_queries import GroundingQueries
+from .scale_outputs import ScaleOutputs
 
 
 @dataclass
@@ -32,6 +33,8 @@ class GroundingFeatures:
         sentence: pooled expression vector (B, D), e.g. BERT's [CLS].
         queries: object queries of the grounder's query stage (its
             ``query_generator`` and ``decoder``), for DETR-style heads.
+        scales: per-scale [REG] tokens and patch gates of a scanning
+            encoder (ScanFormer), for heads that predict at every scale.
     """
 
     visual: Tensor
@@ -43,6 +46,7 @@ class GroundingFeatures:
     object_token: Optional[Tensor] = None
     sentence: Optional[Tensor] = None
     queries: Optional[GroundingQueries] = None
+    scales: Optional[ScaleOutputs] = None
 
     def __post_init__(self) -> None:
         self.visual_hw = tuple(int(v) for v in self.visual_hw)
@@ -68,6 +72,9 @@ class GroundingFeatures:
         if self.queries is not None and self.queries.embed.shape[0] != batch:
             raise ValueError(f'queries must have B={batch}, got '
                              f'{tuple(self.queries.embed.shape)}')
+        if self.scales is not None and self.scales.tokens.shape[0] != batch:
+            raise ValueError(f'scales must have B={batch}, got '
+                             f'{tuple(self.scales.tokens.shape)}')
 
     @staticmethod
     def _check_mask(name: str, mask: Tensor, shape: Tuple[int, int]) -> None:

@@ -9,6 +9,7 @@ from .pointing_token_branch import PointingTokenBranch
 from .reference_refinement import ReferenceRefinement
 from .referenced_decoder_branch import ReferencedDecoderBranch
 from .referenced_query_decoder import ReferencedQueryDecoder
+from .scale_cell_head import ScaleCellHead
 from .simvg_cell_head import SimVGCellHead
 from .sine_position_init import Sine2DPositionInit
 from .vglaw_cell_head import VGLAWCellHead
@@ -17,5 +18,5 @@ __all__ = [
     'CellProposalLoss', 'CellProposalQueryGenerator', 'CellProposals',
     'ConvStem', 'PatchCenterHead', 'PointingTokenBranch',
     'ReferenceRefinement', 'ReferencedDecoderBranch', 'ReferencedQueryDecoder',
-    'SimVGCellHead', 'Sine2DPositionInit', 'VGLAWCellHead'
+    'ScaleCellHead', 'SimVGCellHead', 'Sine2DPositionInit', 'VGLAWCellHead'
 ]

@@ -1,8 +1,9 @@
 from .beit3 import BEiT3
-from .scanning import ScanningViLT
+from .scanning import ScanningEncoder
 from .vilt import ViLT
 from .vit import LanguageAdaptiveViT, VisionTransformer
 
 __all__ = [
-    'BEiT3', 'LanguageAdaptiveViT', 'ScanningViLT', 'ViLT', 'VisionTransformer'
+    'BEiT3', 'LanguageAdaptiveViT', 'ScanningEncoder', 'ViLT',
+    'VisionTransformer'
 ]

@@ -1,4 +1,5 @@
 from .beit3_tokenizer import BEiT3Tokenizer
 from .hf_text_encoder import HFTextEncoder
+from .wordpiece_tokenizer import WordPieceTokenizer
 
-__all__ = ['BEiT3Tokenizer', 'HFTextEncoder']
+__all__ = ['BEiT3Tokenizer', 'HFTextEncoder', 'WordPieceTokenizer']

@@ -3,14 +3,14 @@
 Written here because mmdet 3.3's ``BertModel`` wrapper breaks on
 transformers 5 (``batch_encode_plus`` is gone, its 3-D attention mask fails).
 """
-import warnings
 from typing import Dict, List, Optional
 
 import torch
 from mmengine.model import BaseModule
-from transformers import AutoConfig, AutoModel, AutoTokenizer, BertTokenizer
+from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 from mmvg.registry import MODELS
+from .wordpiece_tokenizer import tokenize_batch, wordpiece_tokenizer
 
 
 @MODELS.register_module()
@@ -56,12 +56,7 @@ class HFTextEncoder(BaseModule):
             if vocab_file is None:
                 raise ValueError('A random-init HFTextEncoder needs a '
                                  '`vocab_file`.')
-            # transformers 5 ignores ``vocab_file=`` here (every word becomes
-            # [UNK]); ``vocab=`` reads the file.
-            self.tokenizer = BertTokenizer(vocab=vocab_file)
-            if self.tokenizer.unk_token_id is None or len(self.tokenizer) < 6:
-                raise ValueError(f'{vocab_file} holds no usable WordPiece '
-                                 'vocabulary.')
+            self.tokenizer = wordpiece_tokenizer(vocab_file)
             hf_config = AutoConfig.for_model(
                 model_type,
                 vocab_size=len(self.tokenizer),
@@ -76,20 +71,7 @@ class HFTextEncoder(BaseModule):
 
     def tokenize(self, texts: List[str]) -> Dict[str, torch.Tensor]:
         """Tokenize, refusing empty expressions and counting truncations."""
-        for i, text in enumerate(texts):
-            if not text or not text.strip():
-                raise ValueError(f'Expression {i} of the batch is empty.')
-        full = self.tokenizer(texts, add_special_tokens=True)['input_ids']
-        too_long = sum(len(ids) > self.max_length for ids in full)
-        if too_long:
-            warnings.warn(f'{too_long} of {len(texts)} expressions exceed '
-                          f'{self.max_length} tokens and were truncated.')
-        return self.tokenizer(
-            texts,
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors='pt')
+        return tokenize_batch(self.tokenizer, texts, self.max_length)
 
     def forward(self, texts: List[str]) -> Dict[str, torch.Tensor]:
         """Return token features ``feats`` (B, L, C), ``padding_mask``

@@ -4,7 +4,7 @@ from .language_adaptive_weights import LanguageAdaptiveWeights
 from .law_mask_decoder import LanguageMaskDecoder
 from .law_pooling import LanguageAdaptivePooling
 from .patch_projection import PatchEmbed, build_patch_proj
-from .patch_selection import PatchSelector, budget_loss, gate_inputs
+from .patch_selection import PatchSelector, gate_inputs
 from .segment_kv_cache import SegmentKVCache, block_causal_bias, encode_segment
 from .simvg_tqg import TextGuidedQueryGenerator
 from .visual_query_decoder import VisualQueryDecoder
@@ -15,6 +15,5 @@ __all__ = [
     'LanguageAdaptivePooling', 'LanguageMaskDecoder',
     'TextGuidedQueryGenerator', 'VisualQueryDecoder', 'VLFusionTransformer',
     'MergedTokens', 'merge_constant_tokens', 'scatter_back', 'PatchSelector',
-    'budget_loss', 'gate_inputs', 'SegmentKVCache', 'block_causal_bias',
-    'encode_segment'
+    'gate_inputs', 'SegmentKVCache', 'block_causal_bias', 'encode_segment'
 ]

@@ -90,8 +90,3 @@ def gate_inputs(patches: Tensor, gates: Tensor, constant: Tensor) -> Tensor:
     with (B, N) ``gates``: where a gate is 0 the value is the constant."""
     gates = gates[..., None]
     return gates * patches + (1 - gates) * constant
-
-
-def budget_loss(gates: Tensor, target_ratio: float) -> Tensor:
-    """Squared gap between the mean kept share and ``target_ratio``."""
-    return (gates.mean() - target_ratio)**2

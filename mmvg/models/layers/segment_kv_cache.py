@@ -7,7 +7,7 @@ concatenation under :func:`block_causal_bias`; the cached form computes
 each segment's queries once and lets a segment's size depend on what the
 earlier ones decided (ScanFormer's patch selection).
 """
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -54,6 +54,18 @@ class SegmentKVCache:
             [self.key_bias, new_bias], dim=1)
 
 
+def cached_attention(index: int, q: Tensor, k: Tensor, v: Tensor,
+                     key_bias: Tensor, cache: SegmentKVCache) -> Tensor:
+    """Attention of a new segment's (B, heads, n, d) queries over block
+    ``index``'s cached keys/values and its own (whose ``key_bias`` is
+    (B, n)); the new keys/values are appended. Returns (B, n, C)."""
+    (keys, values), bias = cache.keys_for(index, (k, v), key_bias)
+    out = F.scaled_dot_product_attention(
+        q, keys, values, attn_mask=bias[:, None, None].to(q.dtype))
+    cache.append(index, (k, v))
+    return out.transpose(1, 2).flatten(2)
+
+
 def cached_block_forward(block: nn.Module, index: int, x: Tensor,
                          key_bias: Tensor, cache: SegmentKVCache) -> Tensor:
     """One pre-norm block (timm names: ``norm1``, ``attn.qkv``,
@@ -63,23 +75,27 @@ def cached_block_forward(block: nn.Module, index: int, x: Tensor,
     attn = block.attn
     qkv = attn.qkv(block.norm1(x)).unflatten(-1, (3, attn.num_heads, -1))
     q, k, v = qkv.permute(2, 0, 3, 1, 4)
-    (keys, values), bias = cache.keys_for(index, (k, v), key_bias)
-    out = F.scaled_dot_product_attention(
-        q, keys, values, attn_mask=bias[:, None, None].to(q.dtype))
-    cache.append(index, (k, v))
-    x = x + block.drop_path(attn.proj(out.transpose(1, 2).flatten(2)))
+    out = cached_attention(index, q, k, v, key_bias, cache)
+    x = x + block.drop_path(attn.proj(out))
     return x + block.drop_path(block.mlp(block.norm2(x)))
 
 
-def encode_segment(blocks: Sequence[nn.Module],
-                   x: Tensor,
-                   key_bias: Tensor,
-                   cache: SegmentKVCache,
-                   first: int = 0) -> Tensor:
-    """Run a segment through ``blocks`` (cache slots ``first``, ...) and
-    close it in the cache once the last block of the cache has seen it."""
+BlockForward = Callable[[nn.Module, int, Tensor, Tensor, SegmentKVCache],
+                        Tensor]
+
+
+def encode_segment(
+        blocks: Sequence[nn.Module],
+        x: Tensor,
+        key_bias: Tensor,
+        cache: SegmentKVCache,
+        first: int = 0,
+        block_forward: BlockForward = cached_block_forward) -> Tensor:
+    """Run a segment through ``blocks`` (cache slots ``first``, ...) with
+    ``block_forward`` (the timm block's by default) and close it in the
+    cache once the last block of the cache has seen it."""
     for offset, block in enumerate(blocks):
-        x = cached_block_forward(block, first + offset, x, key_bias, cache)
+        x = block_forward(block, first + offset, x, key_bias, cache)
     if first + len(blocks) == len(cache.kv):
         cache.close_segment(key_bias)
     return x

@@ -58,6 +58,9 @@ class ViLT(BaseModule):
         text_norm_eps: epsilon of the text embeddings' LayerNorm (BERT's).
         num_modality_types: rows of the modality embedding (3 in ViLT's
             NLVR2 model).
+        patch_embed: config of a registered module that replaces the
+            patchify conv (see :class:`VisionTransformer`); None is ViLT's
+            conv, which its weights need.
         init_cfg: ``dict(type='Pretrained', checkpoint=PATH)`` loads either
             released format strictly.
     """
@@ -74,6 +77,7 @@ class ViLT(BaseModule):
                  norm_eps: float = 1e-6,
                  text_norm_eps: float = 1e-12,
                  num_modality_types: int = 2,
+                 patch_embed: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.max_text_len = max_text_len
@@ -95,7 +99,8 @@ class ViLT(BaseModule):
             num_layers=num_layers,
             num_heads=num_heads,
             mlp_ratio=mlp_ratio,
-            norm_eps=norm_eps)
+            norm_eps=norm_eps,
+            patch_embed=patch_embed)
         self.pooler = ViLTPooler(embed_dims)
 
     @property
