@@ -1,6 +1,7 @@
 from .base_grounder import BaseGrounder
+from .epmvg import EpmVG
 from .simvg import SimVG
 from .transvg import TransVG
 from .vglaw import VGLAW
 
-__all__ = ['BaseGrounder', 'SimVG', 'TransVG', 'VGLAW']
+__all__ = ['BaseGrounder', 'EpmVG', 'SimVG', 'TransVG', 'VGLAW']
