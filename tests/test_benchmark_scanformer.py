@@ -33,19 +33,18 @@ def _run(tool, root, tmp_path, threshold, *extra):
     options = _options(root, threshold)
     scan = _checkpoint(SCAN, root, tmp_path / 'scan.pth', options)
     full = _checkpoint(FULL, root, tmp_path / 'full.pth', options)
-    argv = [SCAN, scan, '--full', FULL, full, '--max-samples', '6',
-            '--eval-batch-size', '4', '--timed-samples', '2',
-            '--batch-sizes', '1', '2', '--cfg-options'] + [
-                f'{k}={v}' for k, v in options.items()
-            ] + list(extra)
+    argv = [
+        SCAN, scan, '--full', FULL, full, '--max-samples', '6',
+        '--eval-batch-size', '4', '--timed-samples', '2', '--batch-sizes', '1',
+        '2', '--cfg-options'
+    ] + [f'{k}={v}' for k, v in options.items()] + list(extra)
     return tool.main(argv)
 
 
 def test_scores_every_scale_and_the_kept_share(synthetic_root, tmp_path,
                                                monkeypatch, capsys):
     tool = load_tool_module('analysis_tools/benchmark_scanformer.py')
-    fix_paired_medians(monkeypatch, tool,
-                       [(0.2, 0.4, 0.1), (0.6, 0.8, 0.3)])
+    fix_paired_medians(monkeypatch, tool, [(0.2, 0.4, 0.1), (0.6, 0.8, 0.3)])
     results = _run(tool, synthetic_root, tmp_path, 0.0, '--exit-iou', '0.0')
     scan = results['models']['scan']
     assert results['samples'] == 6

@@ -9,44 +9,48 @@ from mmvg.registry import MODELS
 
 
 def tiny_transvg(vocab_file, head='PatchCenterHead'):
+    return MODELS.build(tiny_transvg_cfg(vocab_file, head))
+
+
+def tiny_transvg_cfg(vocab_file, head='PatchCenterHead'):
+    """A tiny TransVG config (visual and text width 32 and 16)."""
     dims = 32
-    return MODELS.build(
-        dict(
-            type='TransVG',
-            data_preprocessor=dict(
-                type='DetDataPreprocessor', pad_size_divisor=32),
-            backbone=dict(
-                type='ResNet',
-                depth=18,
-                base_channels=8,
-                num_stages=3,
-                strides=(1, 2, 2),
-                dilations=(1, 1, 1),
-                out_indices=(2, )),
-            neck=dict(
-                type='ChannelMapper',
-                in_channels=[32],
-                out_channels=dims,
-                kernel_size=1,
-                act_cfg=None,
-                norm_cfg=dict(type='GN', num_groups=8)),
-            text_encoder=dict(
-                type='HFTextEncoder',
-                vocab_file=vocab_file,
-                max_length=12,
-                config=dict(
-                    hidden_size=16,
-                    num_hidden_layers=1,
-                    num_attention_heads=2,
-                    intermediate_size=32)),
-            fusion=dict(
-                type='VLFusionTransformer',
-                embed_dims=dims,
-                num_layers=1,
-                num_heads=4,
-                ffn_dims=64,
-                max_text_len=12),
-            bbox_head=dict(type=head, in_channels=dims)))
+    return dict(
+        type='TransVG',
+        data_preprocessor=dict(
+            type='DetDataPreprocessor', pad_size_divisor=32),
+        backbone=dict(
+            type='ResNet',
+            depth=18,
+            base_channels=8,
+            num_stages=3,
+            strides=(1, 2, 2),
+            dilations=(1, 1, 1),
+            out_indices=(2, )),
+        neck=dict(
+            type='ChannelMapper',
+            in_channels=[32],
+            out_channels=dims,
+            kernel_size=1,
+            act_cfg=None,
+            norm_cfg=dict(type='GN', num_groups=8)),
+        text_encoder=dict(
+            type='HFTextEncoder',
+            vocab_file=vocab_file,
+            max_length=12,
+            config=dict(
+                hidden_size=16,
+                num_hidden_layers=1,
+                num_attention_heads=2,
+                intermediate_size=32)),
+        fusion=dict(
+            type='VLFusionTransformer',
+            embed_dims=dims,
+            num_layers=1,
+            num_heads=4,
+            ffn_dims=64,
+            max_text_len=12),
+        bbox_head=dict(type=head, in_channels=dims))
 
 
 def make_batch(num=3, img_shape=(64, 48), scale=2.0):

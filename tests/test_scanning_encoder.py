@@ -180,12 +180,13 @@ def test_early_exit_stops_samples_and_the_scan():
     assert stopped['exit_scale'].tolist() == [0, 0, 0]
 
 
-@pytest.mark.parametrize('patch_embed', [
-    None,
-    dict(type='ConvStem', base_channels=4, patch_local=True),
-    dict(type='ConvStem', base_channels=4)
-],
-                         ids=['patchify', 'local-stem', 'stem'])
+@pytest.mark.parametrize(
+    'patch_embed', [
+        None,
+        dict(type='ConvStem', base_channels=4, patch_local=True),
+        dict(type='ConvStem', base_channels=4)
+    ],
+    ids=['patchify', 'local-stem', 'stem'])
 def test_embedding_only_the_read_patches(patch_embed):
     """Embedding the patches of ``index`` equals embedding all and
     gathering; a patch-local projection runs on those patches alone."""
@@ -200,5 +201,6 @@ def test_embedding_only_the_read_patches(patch_embed):
     assert full.shape == (2, 24, 32)
     expected = torch.stack([full[0, [0, 5, 7]], full[1, [23, 1, 0]]])
     assert (picked - expected).abs().max() <= 1e-5
-    assert is_patch_local(ops.patch_proj, 16) is (
-        patch_embed is None or 'patch_local' in patch_embed)
+    assert is_patch_local(ops.patch_proj,
+                          16) is (patch_embed is None
+                                  or 'patch_local' in patch_embed)

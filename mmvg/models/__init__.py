@@ -1,6 +1,7 @@
 from .adapters import *  # noqa: F401,F403
 from .aids import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
+from .distillers import *  # noqa: F401,F403
 from .grounders import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .language_models import *  # noqa: F401,F403

@@ -170,9 +170,17 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                  inputs: Tensor,
                  data_samples: Optional[SampleList],
                  decode: bool = True) -> GroundingFeatures:
-        """:meth:`extract_feat`, the adapters, then the query stage (the
-        decoder only with ``decode``): what the head reads."""
-        feats = self.extract_feat(inputs, data_samples)
+        """:meth:`extract_feat`, then :meth:`head_features`: what the head
+        reads."""
+        return self.head_features(
+            self.extract_feat(inputs, data_samples), data_samples, decode)
+
+    def head_features(self,
+                      feats: GroundingFeatures,
+                      data_samples: Optional[SampleList],
+                      decode: bool = True) -> GroundingFeatures:
+        """The encoded features through the adapters, then the query stage
+        (the decoder only with ``decode``)."""
         for adapter in self.adapters:
             feats = adapter(feats)
         return self.query_stage(

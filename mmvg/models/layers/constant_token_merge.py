@@ -78,8 +78,9 @@ def assemble_merged(kept: Tensor, plan: MergePlan,
     constant_bias = torch.where(replaced > 0,
                                 replaced.clamp(min=1).log(),
                                 replaced.new_tensor(float('-inf')))
-    kept_bias = torch.zeros_like(kept[..., 0]).masked_fill(
-        ~plan.valid, float('-inf'))
+    kept_bias = torch.zeros_like(kept[...,
+                                      0]).masked_fill(~plan.valid,
+                                                      float('-inf'))
     key_bias = torch.cat([kept_bias, constant_bias[:, None]], dim=1)
     return MergedTokens(merged, key_bias, plan.index, plan.valid)
 
