@@ -14,7 +14,7 @@ import argparse
 import os.path as osp
 from typing import List, Optional, Sequence
 
-BERT_SPECIALS = ('[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]')
+from mmvg.datasets.synthetic.writer import BERT_SPECIAL_TOKENS, train_spm
 
 
 def read_words(vocab_file: str) -> List[str]:
@@ -25,24 +25,10 @@ def read_words(vocab_file: str) -> List[str]:
             '(tools/dataset_converters/make_synthetic_refs.py)')
     with open(vocab_file, encoding='utf-8') as f:
         words = [line.strip() for line in f]
-    words = [w for w in words if w and w not in BERT_SPECIALS]
+    words = [w for w in words if w and w not in BERT_SPECIAL_TOKENS]
     if not words:
         raise ValueError(f'{vocab_file} holds no words')
     return words
-
-
-def train_spm(words: Sequence[str], model_prefix: str) -> str:
-    """Train a word-level model with one piece per word; returns its path."""
-    import sentencepiece as spm
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(words),
-        model_prefix=model_prefix,
-        model_type='word',
-        vocab_size=len(words) + 3,  # + <unk>, <s>, </s>
-        character_coverage=1.0,
-        num_threads=1,
-        minloglevel=2)
-    return f'{model_prefix}.model'
 
 
 def make_synthetic_spm(data_root: str) -> str:

@@ -7,6 +7,8 @@
 * ``grefs(unc).json``: gRefCOCO's list of refs whose ``ann_id`` is a list,
   ``[-1]`` (with ``no_target``) when nothing is referred to.
 * ``vocab.txt``: a BERT WordPiece vocabulary.
+* ``spm.model`` (made by tools/dataset_converters/make_synthetic_spm.py): a
+  word-level sentencepiece model, BEiT-3's tokenizer input.
 """
 import json
 import os.path as osp
@@ -129,3 +131,18 @@ def write_vocab(path: str, words: Sequence[str]) -> None:
     """Special tokens first, then the words, one per line."""
     with open(path, 'w', encoding='utf-8') as f:
         f.write('\n'.join([*BERT_SPECIAL_TOKENS, *words]) + '\n')
+
+
+def train_spm(words: Sequence[str], model_prefix: str) -> str:
+    """Train a word-level sentencepiece model with one piece per word,
+    deterministically (one thread, fixed order); returns its path."""
+    import sentencepiece as spm
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(words),
+        model_prefix=model_prefix,
+        model_type='word',
+        vocab_size=len(words) + 3,  # + <unk>, <s>, </s>
+        character_coverage=1.0,
+        num_threads=1,
+        minloglevel=2)
+    return f'{model_prefix}.model'
