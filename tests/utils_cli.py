@@ -74,6 +74,23 @@ def load_tool_module(script: str):
     return module
 
 
+def fix_paired_medians(monkeypatch, module, times) -> list:
+    """Make a benchmark tool's ``paired_medians`` run each timed call once
+    and return the next row of ``times``; returns the list of its
+    ``(number of calls, warmup, repeats)`` arguments, filled as it runs."""
+    times = iter(times)
+    calls = []
+
+    def fixed_medians(fns, warmup, repeats, device):
+        calls.append((len(fns), warmup, repeats))
+        for fn in fns:
+            fn()
+        return list(next(times))
+
+    monkeypatch.setattr(module, 'paired_medians', fixed_medians)
+    return calls
+
+
 def python_tool(script: str, *args: str, **kwargs) -> str:
     """Run ``python tools/<script> args...``."""
     return run_tool([sys.executable, f'tools/{script}', *args], **kwargs)
