@@ -47,5 +47,32 @@ def test_patch_rows_become_the_sine_grid_and_the_rest_stays():
 
 
 def test_a_module_without_a_position_table_is_refused():
-    with pytest.raises(TypeError, match='no BEiT-3 position table in Linear'):
+    with pytest.raises(TypeError, match='no BEiT-3 or ViT position table in Linear'):
         Sine2DPositionInit()(nn.Linear(2, 2))
+
+
+def test_vilt_positions_become_the_sine_grid_after_its_own_init():
+    """In ViLT's init_cfg list the sine grid is written after ViLT's own
+    init (which sets the rest as without it)."""
+    from mmvg.models.backbones.vilt import ViLT
+    kwargs = dict(
+        vocab_size=16,
+        max_text_len=8,
+        img_size=64,
+        patch_size=16,
+        embed_dims=32,
+        num_layers=1,
+        num_heads=2)
+    model = ViLT(init_cfg=[dict(type='Sine2DPositionInit')], **kwargs)
+    plain = ViLT(**kwargs)
+    for module in (model, plain):
+        torch.manual_seed(1)
+        module.init_weights()
+    table = model.transformer.pos_embed.detach()[0]
+    sine = SinePositionalEncoding(
+        num_feats=16, normalize=True)(
+            torch.zeros(1, 4, 4, dtype=torch.bool))
+    assert torch.equal(table[1:], sine.flatten(2)[0].t())
+    assert torch.equal(table[0], plain.transformer.pos_embed[0, 0])
+    assert torch.equal(model.transformer.blocks[0].attn.qkv.weight,
+                       plain.transformer.blocks[0].attn.qkv.weight)

@@ -5,7 +5,8 @@
 # synthetic dataset. Aids that are not in the paper make a model this small
 # learn from scratch (configs/synthetic/README.md): a convolutional stem
 # instead of the patchify layer (2x2 stride-2 convolutions, which see one
-# patch at a time, so that only the patches read are embedded), and each
+# patch at a time, so that only the patches read are embedded), patch
+# positions that start from a 2-D sine encoding, and each
 # scale's [REG] token pointing at a cell whose anchored box is the scale's
 # box (ScaleCellHead).
 _base_ = [
@@ -30,13 +31,13 @@ model = dict(
             mlp_ratio=2.0,
             patch_embed=dict(
                 type='ConvStem', base_channels=16, patch_local=True),
-            # from scratch
-            init_cfg=None),
+            # from scratch, patch positions starting as a 2-D sine grid
+            init_cfg=[dict(type='Sine2DPositionInit')]),
         split=2),
     bbox_head=dict(
         type='ScaleCellHead',
         in_channels=embed_dims,
-        loss_budget=dict(target_ratio=0.3, loss_weight=10.0)))
+        loss_budget=dict(target_ratio=0.2, loss_weight=10.0)))
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),

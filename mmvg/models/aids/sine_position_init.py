@@ -5,13 +5,15 @@ from mmengine.model.weight_init import BaseInit, update_init_info
 from torch import nn
 
 from mmvg.models.backbones.beit3.embeddings import MultiwayPositionEmbedding
+from mmvg.models.backbones.vit import VisionTransformer
 from mmvg.registry import WEIGHT_INITIALIZERS
 
 
 @WEIGHT_INITIALIZERS.register_module()
 class Sine2DPositionInit(BaseInit):
     """Write DETR's 2-D sine encoding of the stored grid into the patch rows
-    of every BEiT-3 vision position table (they stay learned).
+    of every BEiT-3 vision position table and ViT ``pos_embed`` (ViLT's
+    too; they stay learned).
 
     For small models trained from scratch: neighbouring patches start
     close, which such a model uses at once, while the default N(0, 1) rows
@@ -25,17 +27,24 @@ class Sine2DPositionInit(BaseInit):
     def __call__(self, module: nn.Module) -> None:
         tables = [
             m for m in module.modules()
-            if isinstance(m, MultiwayPositionEmbedding)
+            if isinstance(m, (MultiwayPositionEmbedding, VisionTransformer))
         ]
         if not tables:
-            raise TypeError(f'Sine2DPositionInit found no BEiT-3 position '
-                            f'table in {type(module).__name__}.')
+            raise TypeError(f'Sine2DPositionInit found no BEiT-3 or ViT '
+                            f'position table in {type(module).__name__}.')
         for table in tables:
-            grid = SinePositionalEncoding(
-                num_feats=table.A.embedding_dim // 2, normalize=True)(
-                    table.A.weight.new_zeros((1, *table.grid_hw),
-                                             dtype=torch.bool))
-            table.A.weight[table.offset + 1:] = grid.flatten(2)[0].t()
+            if isinstance(table, VisionTransformer):
+                rows = table.pos_embed[0]
+                grid = (table.pos_grid, table.pos_grid)
+                start = 1  # the stored table starts with the [CLS] row
+            else:
+                rows = table.A.weight
+                grid = table.grid_hw
+                start = table.offset + 1
+            sine = SinePositionalEncoding(
+                num_feats=rows.shape[1] // 2, normalize=True)(
+                    rows.new_zeros((1, *grid), dtype=torch.bool))
+            rows[start:] = sine.flatten(2)[0].t()
         if hasattr(module, '_params_init_info'):
             update_init_info(module, init_info=self._get_init_info())
 

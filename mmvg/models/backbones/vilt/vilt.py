@@ -3,7 +3,7 @@ and ViT patch embeddings, the unified encoder ScanFormer builds on."""
 from typing import Dict, Optional, Tuple
 
 import torch
-from mmengine.model import BaseModule
+from mmengine.model import BaseModule, initialize
 from torch import Tensor, nn
 from transformers import BertConfig
 from transformers.models.bert.modeling_bert import BertEmbeddings
@@ -108,24 +108,25 @@ class ViLT(BaseModule):
         return self.transformer.blocks
 
     def init_weights(self) -> None:
-        """Strict loading of a ``Pretrained`` init_cfg; without init_cfg
-        timm's init for the transformer and BERT's N(0, 0.02) for the
-        embeddings and the pooler."""
+        """Strict loading of a ``Pretrained`` init_cfg; otherwise timm's
+        init for the transformer and BERT's N(0, 0.02) for the embeddings
+        and the pooler, then the initialisers an init_cfg list names (e.g.
+        an aid's ``Sine2DPositionInit``)."""
         cfg = self.init_cfg
         if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
             load_vilt_checkpoint(self, cfg['checkpoint'])
-        elif cfg is None:
-            self.transformer.init_weights()
-            for module in (self.text_embeddings, self.token_type_embeddings,
-                           self.pooler):
-                for layer in module.modules():
-                    if isinstance(layer, (nn.Linear, nn.Embedding)):
-                        nn.init.normal_(layer.weight, std=0.02)
-                    if isinstance(layer, nn.Linear):
-                        nn.init.zeros_(layer.bias)
-        else:
-            super().init_weights()
+            self._is_init = True
             return
+        self.transformer.init_weights()
+        for module in (self.text_embeddings, self.token_type_embeddings,
+                       self.pooler):
+            for layer in module.modules():
+                if isinstance(layer, (nn.Linear, nn.Embedding)):
+                    nn.init.normal_(layer.weight, std=0.02)
+                if isinstance(layer, nn.Linear):
+                    nn.init.zeros_(layer.bias)
+        if cfg is not None:
+            initialize(self, cfg)
         self._is_init = True
 
     def embed_text(self, input_ids: Tensor) -> Tensor:
