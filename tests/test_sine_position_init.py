@@ -47,7 +47,8 @@ def test_patch_rows_become_the_sine_grid_and_the_rest_stays():
 
 
 def test_a_module_without_a_position_table_is_refused():
-    with pytest.raises(TypeError, match='no BEiT-3 or ViT position table in Linear'):
+    with pytest.raises(
+            TypeError, match='no BEiT-3 or ViT position table in Linear'):
         Sine2DPositionInit()(nn.Linear(2, 2))
 
 
