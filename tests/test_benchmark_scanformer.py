@@ -9,6 +9,7 @@ from mmvg.utils.tool_config import load_config
 
 SCAN = f'{ROOT}/configs/synthetic/scanformer_tiny_synthetic.py'
 FULL = f'{ROOT}/configs/synthetic/scanformer_tiny_synthetic_full.py'
+TRANSVG = f'{ROOT}/configs/synthetic/transvg_tiny_synthetic.py'
 
 
 def _checkpoint(config, root, path, options):
@@ -33,11 +34,13 @@ def _run(tool, root, tmp_path, threshold, *extra):
     options = _options(root, threshold)
     scan = _checkpoint(SCAN, root, tmp_path / 'scan.pth', options)
     full = _checkpoint(FULL, root, tmp_path / 'full.pth', options)
+    overrides = [f'{k}={v}' for k, v in options.items()]
     argv = [
         SCAN, scan, '--full', FULL, full, '--max-samples', '6',
         '--eval-batch-size', '4', '--timed-samples', '2', '--batch-sizes', '1',
-        '2', '--cfg-options'
-    ] + [f'{k}={v}' for k, v in options.items()] + list(extra)
+        '2', '--cfg-options', *overrides, '--full-cfg-options', *overrides,
+        *extra
+    ]
     return tool.main(argv)
 
 
@@ -83,3 +86,27 @@ def test_dropping_patches_lowers_the_flops(synthetic_root, tmp_path,
     ratio = results['cost'][1]['scan']['gflops_per_expression'] / \
         results['cost'][1]['full']['gflops_per_expression']
     assert ratio < 0.5
+
+
+def test_a_grounder_that_does_not_scan_as_the_reference(
+        synthetic_root, tmp_path, monkeypatch):
+    tool = load_tool_module('analysis_tools/benchmark_scanformer.py')
+    fix_paired_medians(monkeypatch, tool, [(1.0, 2.0)])
+    options = _options(synthetic_root, 0.5)
+    scan = _checkpoint(SCAN, synthetic_root, tmp_path / 'scan.pth', options)
+    transvg_options = {
+        'val_dataloader.dataset.data_root': f'{synthetic_root}/',
+        'model.text_encoder.vocab_file':
+        f'{synthetic_root}/synthetic/vocab.txt'
+    }
+    reference = _checkpoint(TRANSVG, synthetic_root, tmp_path / 'ref.pth',
+                            transvg_options)
+    results = tool.main([
+        SCAN, scan, '--full', TRANSVG, reference, '--max-samples', '4',
+        '--timed-samples', '2', '--batch-sizes', '2', '--cfg-options',
+        *[f'{k}={v}' for k, v in options.items()], '--full-cfg-options',
+        *[f'{k}={v}' for k, v in transvg_options.items()]
+    ])
+    full = results['models']['full']
+    assert set(full) == {'final'} and full['final']['num_samples'] == 4
+    assert results['cost'][2]['full']['ms_per_batch'] == 2000.0

@@ -4,9 +4,10 @@ Accuracy of every scale's box (Acc@0.5 overall and per expression kind)
 beside the random-object floor; the share of patches kept at every scale;
 FLOPs per expression (``torch.utils.flop_counter.FlopCounterMode``) and
 latency at each batch size against the same encoder reading the finest
-scale in full (``--full``), the two models alternating round by round; and
-with early exit on (``--exit-iou``): accuracy, the share of samples exiting
-at each scale, FLOPs and latency again.
+scale in full (``--full``; any other grounder serves as the reference
+too, e.g. plain SimVG beside BEiT-3 scanning), the two models alternating
+round by round; and with early exit on (``--exit-iou``): accuracy, the
+share of samples exiting at each scale, FLOPs and latency again.
 
 FLOPs and latency are measured on the first ``--timed-samples`` samples of
 the split (real images and expressions, since what a scan costs depends on
@@ -49,7 +50,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--full',
         nargs=2,
         metavar=('CONFIG', 'CHECKPOINT'),
-        help='the same encoder reading the finest scale in full')
+        help='the reference: the same encoder reading the finest scale in '
+        'full, or any other grounder (e.g. plain SimVG)')
     parser.add_argument(
         '--exit-iou',
         type=float,
@@ -74,7 +76,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--threads', type=int, help='torch CPU threads')
     parser.add_argument('--out', help='write the results as JSON here')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='overrides of the scanning config')
+    parser.add_argument(
+        '--full-cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='overrides of the reference config')
     return parser.parse_args(argv)
 
 
@@ -96,8 +107,9 @@ def batches(dataset, batch_size: int, num: int) -> Iterator[Batch]:
 
 
 def _set_exit(model: nn.Module, exit_iou: Optional[float]) -> None:
-    model.bbox_head.early_exit = None if exit_iou is None else dict(
-        iou_thr=exit_iou)
+    if hasattr(model.bbox_head, 'early_exit'):
+        model.bbox_head.early_exit = None if exit_iou is None else dict(
+            iou_thr=exit_iou)
 
 
 def _scored(metric: RECMetric, samples: Sequence, instances) -> None:
@@ -114,7 +126,7 @@ def evaluate(model: nn.Module,
     box; the kept share and the exit share per scale."""
     _set_exit(model, exit_iou)
     head = model.bbox_head
-    num_scales = model.backbone.num_scales
+    num_scales = getattr(model.backbone, 'num_scales', 1)
     final = RECMetric(group_key='expr_kind')
     per_scale = [RECMetric(group_key='expr_kind') for _ in range(num_scales)]
     kept = torch.zeros(num_scales)
@@ -124,12 +136,14 @@ def evaluate(model: nn.Module,
         data = model.data_preprocessor(data, False)
         inputs, samples = data['inputs'], data['data_samples']
         feats = model.features(inputs, samples)
+        _scored(final, samples, head.predict(feats, samples))
         scales = feats.scales
+        if scales is None:  # a reference that does not scan
+            continue
         for s, (gates, mask) in enumerate(zip(scales.gates, scales.present)):
             kept[s] += float(gates.sum())
             present[s] += float(mask.sum())
         exits += torch.bincount(scales.exit_scale, minlength=num_scales)
-        _scored(final, samples, head.predict(feats, samples))
         if exit_iou is None:
             boxes = head(feats)
             ones = boxes.new_ones(len(boxes), 1)
@@ -138,13 +152,15 @@ def evaluate(model: nn.Module,
                     metric, samples,
                     head.to_instances(boxes[:, s:s + 1], ones, samples, True))
     _set_exit(model, None)
-    total = exits.sum()
-    return dict(
-        final=final.compute_metrics(final.results),
+    result = dict(final=final.compute_metrics(final.results))
+    if present.sum() == 0:
+        return result
+    result.update(
         per_scale=None if exit_iou is not None else
         [metric.compute_metrics(metric.results) for metric in per_scale],
         kept_share=(kept / present.clamp(min=1)).tolist(),
-        exit_share=(exits / total).tolist())
+        exit_share=(exits / exits.sum()).tolist())
+    return result
 
 
 def _predict_all(model: nn.Module, loaded: List[Batch]) -> None:
@@ -187,7 +203,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
     scan, cfg = build_model(args.config, args.checkpoint, args.cfg_options)
     models = {'scan': scan}
     if args.full:
-        models['full'] = build_model(*args.full, args.cfg_options)[0]
+        models['full'] = build_model(*args.full, args.full_cfg_options)[0]
     dataset = DATASETS.build(cfg.val_dataloader.dataset)
     num = min(len(dataset), args.max_samples or len(dataset))
     results = dict(samples=num, floor=random_object_floor(dataset), models={})
@@ -204,10 +220,11 @@ def main(argv: Optional[List[str]] = None) -> dict:
                           exit_iou)
         results['models'][label] = result
         _print_accuracy(label, result['final'])
-        for s, metrics in enumerate(result['per_scale'] or []):
+        for s, metrics in enumerate(result.get('per_scale') or []):
             _print_accuracy(f'  scale {s}', metrics)
-        print('  kept share per scale: ' +
-              ' '.join(f'{v:.3f}' for v in result['kept_share']))
+        if 'kept_share' in result:
+            print('  kept share per scale: ' +
+                  ' '.join(f'{v:.3f}' for v in result['kept_share']))
         if exit_iou is not None:
             print('  exit share per scale: ' +
                   ' '.join(f'{v:.3f}' for v in result['exit_share']))
