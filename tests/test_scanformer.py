@@ -228,3 +228,23 @@ def test_scale_outputs_are_checked():
         warnings.simplefilter('error')
         assert scales.replace(exit_scale=torch.tensor([0, 0])).exit_scale \
             .tolist() == [0, 0]
+
+
+def test_keep_loss_by_hand():
+    """Target (normalised xyxy) 0.1-0.4 x 0.1-0.3 overlaps cell (0, 0) of
+    the 2x2 grid only; the gates read cells 0 and 3."""
+    from mmvg.models.aids import ScaleCellHead
+    target = torch.tensor([[0.25, 0.2, 0.3, 0.2]])  # cxcywh
+    scales = ScaleOutputs(
+        tokens=torch.zeros(1, 2, 4),
+        patches=[torch.zeros(1, 1, 4), torch.zeros(1, 4, 4)],
+        gates=[torch.ones(1, 1), torch.tensor([[1., 0., 0., 1.]])],
+        present=[torch.ones(1, 1, dtype=torch.bool)] * 1 +
+        [torch.tensor([[True, True, True, False]])],
+        grids=[(1, 1), (2, 2)],
+        exit_scale=torch.tensor([1]))
+    # present cells 0, 1, 2: gaps 0, 0, 0 -> 0; reading cell 1 costs 1/3
+    assert ScaleCellHead.keep_loss(scales, target).item() == 0.0
+    scales.gates[1] = torch.tensor([[1., 1., 0., 1.]])
+    assert ScaleCellHead.keep_loss(scales, target).item() == \
+        pytest.approx(1 / 3)

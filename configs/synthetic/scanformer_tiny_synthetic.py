@@ -8,7 +8,8 @@
 # patch at a time, so that only the patches read are embedded), patch
 # positions that start from a 2-D sine encoding, and each
 # scale's [REG] token pointing at a cell whose anchored box is the scale's
-# box (ScaleCellHead).
+# box, with the selection told to read the patches that overlap the target
+# (ScaleCellHead, keep_weight).
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/models/scanformer_vilt-b32.py',
@@ -37,6 +38,7 @@ model = dict(
     bbox_head=dict(
         type='ScaleCellHead',
         in_channels=embed_dims,
+        keep_weight=10.0,
         loss_budget=dict(target_ratio=0.2, loss_weight=10.0)))
 
 default_hooks = dict(

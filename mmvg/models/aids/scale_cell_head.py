@@ -3,14 +3,16 @@ at, for tiny scanning models trained from scratch."""
 import math
 from typing import List, Tuple
 
+import torch
 from mmdet.models.layers import MLP
 from mmdet.structures import DetDataSample
+from mmdet.structures.bbox import bbox_cxcywh_to_xyxy
 from torch import Tensor, nn
 
 from mmvg.models.heads import ScaleRegHead
-from mmvg.models.utils import cell_boxes, center_cells, take_cells
+from mmvg.models.utils import cell_boxes, cell_grid, center_cells, take_cells
 from mmvg.registry import MODELS
-from mmvg.structures import GroundingFeatures
+from mmvg.structures import GroundingFeatures, ScaleOutputs
 
 
 @MODELS.register_module()
@@ -25,9 +27,17 @@ class ScaleCellHead(ScaleRegHead):
     mean box (as :class:`PatchCenterHead` explains), while pointing at a
     cell learns from the first epochs. Only synthetic configs name it.
 
+    With ``keep_weight`` it also tells the selection what to read: at
+    every selected scale the squared gap between each present patch's gate
+    and whether the patch overlaps the target box (``loss_keep``, through
+    the gates' straight-through gradient). Without it a selector trained
+    from scratch drops the target's patches as often as others, and the
+    pointing at the finest scale cannot learn.
+
     Args:
         in_channels: token width.
         loss_cls: classification loss over the cells.
+        keep_weight: weight of ``loss_keep``; 0 leaves it out.
         others: see :class:`ScaleRegHead`.
     """
 
@@ -35,9 +45,11 @@ class ScaleCellHead(ScaleRegHead):
                  in_channels: int = 256,
                  loss_cls: dict = dict(
                      type='CrossEntropyLoss', loss_weight=1.0),
+                 keep_weight: float = 0.0,
                  **kwargs) -> None:
         super().__init__(in_channels=in_channels, **kwargs)
         self.loss_cls = MODELS.build(loss_cls)
+        self.keep_weight = keep_weight
 
     def _init_layers(self, in_channels: int) -> None:
         """Pointing projections and the per-cell box MLP."""
@@ -76,4 +88,25 @@ class ScaleCellHead(ScaleRegHead):
             for name, value in self.box_losses(picked, target).items():
                 losses[f'{name}_s{s}'] = weight * value
             losses[f'loss_cls_s{s}'] = weight * self.loss_cls(logits, index)
+        if self.keep_weight:
+            losses['loss_keep'] = self.keep_weight * self.keep_loss(
+                scales, target)
         return losses
+
+    @staticmethod
+    def keep_loss(scales: ScaleOutputs, target: Tensor) -> Tensor:
+        """Mean over the selected scales of the squared gap between the
+        present patches' gates and whether each patch overlaps the
+        (B, 4) normalised cxcywh ``target``."""
+        xyxy = bbox_cxcywh_to_xyxy(target)
+        gaps = []
+        for gates, present, (h, w) in zip(scales.gates[1:], scales.present[1:],
+                                          scales.grids[1:]):
+            cells = cell_grid((h, w), target)
+            size = target.new_tensor([w, h])
+            low, high = cells / size, (cells + 1) / size
+            overlaps = ((low[None] < xyxy[:, None, 2:]) &
+                        (high[None] > xyxy[:, None, :2])).all(-1)
+            gap = (gates - overlaps.to(gates.dtype))**2
+            gaps.append(gap[present].mean())
+        return torch.stack(gaps).mean()
