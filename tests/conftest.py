@@ -1,8 +1,5 @@
 """Shared fixtures: registered modules and a tiny vocabulary."""
-import json
-
 import pytest
-from tokenizers.pre_tokenizers import ByteLevel
 
 from mmvg.utils import register_all_modules
 
@@ -66,13 +63,7 @@ def clip_tokenizer_dir(tmp_path):
     """A byte-level BPE vocabulary in CLIP's format (``vocab.json`` +
     ``merges.txt``): every byte alone and word-final, one merge chain that
     makes ``the`` a single token, and CLIP's start/end tokens."""
-    alphabet = sorted(ByteLevel.alphabet())
-    tokens = alphabet + [f'{char}</w>' for char in alphabet] + [
-        'th', 'the</w>', '<|startoftext|>', '<|endoftext|>'
-    ]
-    folder = tmp_path / 'clip_tokenizer'
-    folder.mkdir()
-    ids = {token: i for i, token in enumerate(tokens)}
-    (folder / 'vocab.json').write_text(json.dumps(ids))
-    (folder / 'merges.txt').write_text('#version: 0.2\nt h\nth e</w>\n')
-    return str(folder)
+    from mmvg.models.language_models import write_word_bpe
+    folder = str(tmp_path / 'clip_tokenizer')
+    write_word_bpe(['the'], folder)
+    return folder

@@ -14,6 +14,8 @@ from mmengine.optim import build_optim_wrapper
 from test_simvg_spm import load_tool as load_spm_tool
 from utils_cli import ROOT
 
+from mmvg.datasets.synthetic import read_vocab_words
+from mmvg.models.language_models import write_word_bpe
 from mmvg.registry import DATASETS, MODELS
 from mmvg.utils.checkpoint_fit import compare_state_dict
 
@@ -22,10 +24,23 @@ CONFIGS = sorted(
         osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in path)
 
+_TINY_TOWER = dict(
+    hidden_size=16,
+    intermediate_size=32,
+    num_hidden_layers=1,
+    num_attention_heads=2)
+#: a tiny random CLIP for distillation teachers (32-px patches: 400 at 640)
+TINY_CLIP = dict(
+    text_config=dict(_TINY_TOWER, max_position_embeddings=77),
+    vision_config=dict(_TINY_TOWER, image_size=64, patch_size=32),
+    projection_dim=16)
+
 
 def point_at(cfg: Config, root) -> None:
     """Use the synthetic set and its vocabulary (or, for BEiT-3's
-    sentencepiece tokenizer, a model trained on that vocabulary)."""
+    sentencepiece tokenizer, a model trained on that vocabulary); a
+    distiller's teacher becomes a tiny random CLIP with a tokenizer of that
+    vocabulary."""
     for loader in ('train_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = f'{root}/'
     if 'text_encoder' in cfg.model:
@@ -35,6 +50,12 @@ def point_at(cfg: Config, root) -> None:
         tokenizer.vocab_file = f'{root}/synthetic/vocab.txt'
     elif tokenizer is not None:
         tokenizer.spm_path = load_spm_tool().make_synthetic_spm(str(root))
+    if cfg.model.get('distiller') is not None:
+        clip_tokenizer = f'{root}/clip_tokenizer'
+        write_word_bpe(
+            read_vocab_words(f'{root}/synthetic/vocab.txt'), clip_tokenizer)
+        cfg.model.distiller.teacher = dict(
+            type='CLIPTeacher', config=TINY_CLIP, tokenizer=clip_tokenizer)
 
 
 _SYNTHETIC_FILES = dict(
@@ -42,52 +63,91 @@ _SYNTHETIC_FILES = dict(
     split_file='synthetic/refs(unc).p',
     data_prefix=dict(img_path='images/'))
 
+_VGLAW_TINY = {
+    'model.backbone.embed_dims':
+    32,
+    'model.backbone.num_layers':
+    2,
+    'model.backbone.num_heads':
+    2,
+    'model.backbone.global_attn_indexes': (1, ),
+    'model.backbone.rel_pos_grid':
+    None,
+    'model.backbone.lang_dims':
+    32,
+    'model.backbone.num_groups':
+    4,
+    'model.backbone.dynamic_dims':
+    4,
+    'model.backbone.init_cfg':
+    None,
+    'model.text_encoder':
+    dict(
+        _delete_=True,
+        type='HFTextEncoder',
+        max_length=40,
+        config=dict(
+            hidden_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=64)),
+    'model.bbox_head.in_channels':
+    32,
+    'model.bbox_head.lang_dims':
+    32,
+    'model.bbox_head.pool_dims':
+    16,
+    'model.bbox_head.norm_cfg':
+    dict(type='GN', num_groups=4),
+    'train_dataloader.dataset':
+    _SYNTHETIC_FILES,
+    'test_dataloader.dataset':
+    dict(**_SYNTHETIC_FILES, split='val'),
+}
+
+#: TransVG-style ResNet-50 + BERT-base (EpmVG's student) at toy size
+_TRANSVG_R50_TINY = {
+    'model.backbone.depth':
+    18,
+    'model.backbone.base_channels':
+    8,
+    'model.backbone.init_cfg':
+    None,
+    'model.neck.in_channels': [64],
+    'model.neck.out_channels':
+    32,
+    'model.text_encoder.name_or_path':
+    None,
+    'model.text_encoder.config':
+    dict(
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64),
+    'model.fusion.embed_dims':
+    32,
+    'model.fusion.num_layers':
+    1,
+    'model.fusion.num_heads':
+    2,
+    'model.fusion.ffn_dims':
+    64,
+    'model.bbox_head.in_channels':
+    32,
+    'model.distiller.visual_dims':
+    32,
+    'train_dataloader.dataset':
+    _SYNTHETIC_FILES,
+    'test_dataloader.dataset':
+    dict(**_SYNTHETIC_FILES, split='val'),
+}
+
 #: Configs for real data, keyed by a pattern their path starts with:
 #: ``--cfg-options`` that swap what needs downloads or a GPU (pretrained
 #: weights, hub models, full-size backbones) for tiny random stand-ins and
 #: read the synthetic refer files.
 OVERRIDES = {
-    'configs/vglaw/': {
-        'model.backbone.embed_dims':
-        32,
-        'model.backbone.num_layers':
-        2,
-        'model.backbone.num_heads':
-        2,
-        'model.backbone.global_attn_indexes': (1, ),
-        'model.backbone.rel_pos_grid':
-        None,
-        'model.backbone.lang_dims':
-        32,
-        'model.backbone.num_groups':
-        4,
-        'model.backbone.dynamic_dims':
-        4,
-        'model.backbone.init_cfg':
-        None,
-        'model.text_encoder':
-        dict(
-            _delete_=True,
-            type='HFTextEncoder',
-            max_length=40,
-            config=dict(
-                hidden_size=32,
-                num_hidden_layers=1,
-                num_attention_heads=2,
-                intermediate_size=64)),
-        'model.bbox_head.in_channels':
-        32,
-        'model.bbox_head.lang_dims':
-        32,
-        'model.bbox_head.pool_dims':
-        16,
-        'model.bbox_head.norm_cfg':
-        dict(type='GN', num_groups=4),
-        'train_dataloader.dataset':
-        _SYNTHETIC_FILES,
-        'test_dataloader.dataset':
-        dict(**_SYNTHETIC_FILES, split='val'),
-    },
+    'configs/vglaw/': _VGLAW_TINY,
     'configs/simvg/': {
         'model.backbone.arch':
         dict(
@@ -137,7 +197,11 @@ OVERRIDES = {
         'train_dataloader.dataset.split_file': 'synthetic/grefs(unc).json',
         'test_dataloader.dataset.split_file': 'synthetic/grefs(unc).json',
     },
-    r'configs/simvg/.*flickr30k': {
+    'configs/epmvg/epmvg_r50': _TRANSVG_R50_TINY,
+    'configs/epmvg/epmvg_vglaw': {
+        **_VGLAW_TINY, 'model.distiller.visual_dims': 32
+    },
+    r'configs/(simvg|epmvg)/.*flickr30k': {
         'train_dataloader.dataset.type': 'RefCOCODataset',
         'train_dataloader.dataset.split': 'train',
         'test_dataloader.dataset.type': 'RefCOCODataset',
@@ -194,6 +258,8 @@ def test_config_trains_and_tests_one_step(config, synthetic_root):
     losses = model.train_step(
         batch_of(cfg.train_dataloader.dataset), optim_wrapper)
     assert all(torch.isfinite(v) for v in losses.values())
+    if cfg.model.get('distiller') is not None:
+        assert any(k.startswith('loss_distill_') for k in losses)
     changed = {n for n, p in params.items() if not torch.equal(before[n], p)}
     frozen = {n for n, p in params.items() if not p.requires_grad}
     assert with_grad and with_grad <= changed

@@ -1,59 +1,90 @@
-"""EpmVG: TransVG plus cross-modal distillation in training only."""
+"""EpmVG as a wrapper: any grounder with a pre-fusion ``encode`` takes a
+``CrossModalDistiller`` that trains its encoders from a frozen CLIP
+teacher, in loss mode only; ``distiller=None`` is the grounder alone."""
 from unittest import mock
 
 import pytest
 import torch
+from mmengine.optim import build_optim_wrapper
 from test_clip_teacher import STUDENT_MEAN, STUDENT_STD, tiny_config
 from test_models_transvg import make_batch, tiny_transvg_cfg
+from test_vglaw_grounder import masked_batch, tiny_vglaw_cfg
 from transformers.image_utils import OPENAI_CLIP_STD
 
+from mmvg.models.distillers import student_input_of
+from mmvg.models.grounders import BaseGrounder
 from mmvg.models.utils import masked_mean
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
 
+DISTILL_LOSSES = {
+    'loss_distill_visual', 'loss_distill_text', 'loss_distill_consistency'
+}
 
-def tiny_epmvg(vocab_file, clip_tokenizer_dir, **distiller):
-    torch.manual_seed(0)
+#: per student: its config, a batch its head trains on, its head's losses
+STUDENTS = {
+    'TransVG':
+    (tiny_transvg_cfg, make_batch, {'loss_bbox', 'loss_iou', 'loss_cls'}),
+    'VGLAW': (tiny_vglaw_cfg, masked_batch,
+              {'loss_bbox', 'loss_iou', 'loss_mask', 'loss_dice'}),
+}
+
+
+def distiller_cfg(clip_tokenizer_dir, **kwargs):
+    """A CrossModalDistiller over a tiny random CLIP, for students whose
+    visual tokens are 32 wide."""
     teacher = dict(
         type='CLIPTeacher', config=tiny_config(), tokenizer=clip_tokenizer_dir)
-    return MODELS.build(
-        dict(
-            tiny_transvg_cfg(vocab_file),
-            type='EpmVG',
-            distiller=dict(
-                dict(
-                    type='CrossModalDistiller',
-                    teacher=teacher,
-                    visual_dims=32), **distiller)))
+    return dict(
+        dict(type='CrossModalDistiller', teacher=teacher, visual_dims=32),
+        **kwargs)
 
 
+def build_student(student, vocab_file, distiller=None):
+    torch.manual_seed(0)
+    cfg = STUDENTS[student][0](vocab_file)
+    return MODELS.build(dict(cfg, distiller=distiller))
+
+
+def visual_encoder_weight(model):
+    """A weight of the student's visual encoder (both get gradients)."""
+    if type(model).__name__ == 'TransVG':
+        return model.backbone.conv1.weight
+    return model.backbone.patch_embed.proj.weight
+
+
+@pytest.mark.parametrize('student', STUDENTS)
 def test_loss_adds_distillation_that_trains_both_encoders(
-        vocab_file, clip_tokenizer_dir):
-    model = tiny_epmvg(vocab_file, clip_tokenizer_dir)
-    inputs, samples = make_batch()
+        student, vocab_file, clip_tokenizer_dir):
+    model = build_student(student, vocab_file,
+                          distiller_cfg(clip_tokenizer_dir))
+    inputs, samples = STUDENTS[student][1]()
     losses = model(inputs, samples, mode='loss')
-    distill = {
-        'loss_distill_visual', 'loss_distill_text', 'loss_distill_consistency'
-    }
-    assert set(losses) == {'loss_bbox', 'loss_iou', 'loss_cls'} | distill
-    total = sum(losses[name] for name in distill)
+    assert set(losses) == STUDENTS[student][2] | DISTILL_LOSSES
+    total = sum(losses[name] for name in DISTILL_LOSSES)
     assert torch.isfinite(total) and total > 0
     total.backward()
-    assert model.backbone.conv1.weight.grad.abs().sum() > 0
+    assert visual_encoder_weight(model).grad.abs().sum() > 0
     text_grads = [
         p.grad for p in model.text_encoder.parameters() if p.grad is not None
     ]
     assert text_grads and sum(g.abs().sum() for g in text_grads) > 0
     assert model.distiller.visual_proj.weight.grad.abs().sum() > 0
-    assert model.fusion.transformer.reg_token.weight.grad is None
+    assert model.distiller.text_proj.weight.grad.abs().sum() > 0
+    # the distillation losses read the encoders, not the head
+    assert all(p.grad is None for p in model.bbox_head.parameters())
     teacher = model.distiller.teacher
-    assert all(p.grad is None for p in teacher.clip.parameters())
+    assert all(not p.requires_grad and p.grad is None
+               for p in teacher.clip.parameters())
 
 
+@pytest.mark.parametrize('student', STUDENTS)
 def test_predict_and_tensor_modes_never_run_the_teacher(
-        vocab_file, clip_tokenizer_dir):
-    model = tiny_epmvg(vocab_file, clip_tokenizer_dir)
-    inputs, samples = make_batch()
+        student, vocab_file, clip_tokenizer_dir):
+    model = build_student(student, vocab_file,
+                          distiller_cfg(clip_tokenizer_dir))
+    make = STUDENTS[student][1]
+    inputs, samples = make()
     teacher = model.distiller.teacher
     with mock.patch.object(
             teacher, 'forward',
@@ -66,75 +97,131 @@ def test_predict_and_tensor_modes_never_run_the_teacher(
         forward.assert_not_called()
         model.train()
         with pytest.raises(AssertionError, match='teacher called'):
-            model(inputs, make_batch()[1], mode='loss')
+            model(inputs, make()[1], mode='loss')
 
 
-def test_distiller_none_is_transvg(vocab_file):
-    torch.manual_seed(0)
-    transvg = MODELS.build(tiny_transvg_cfg(vocab_file))
-    torch.manual_seed(0)
-    epmvg = MODELS.build(
-        dict(tiny_transvg_cfg(vocab_file), type='EpmVG', distiller=None))
-    assert epmvg.distiller is None
-    for (key, value), (other, expected) in zip(epmvg.state_dict().items(),
-                                               transvg.state_dict().items()):
-        assert key == other and torch.equal(value, expected)
-    inputs, samples = make_batch()
-    samples_again = make_batch()[1]
+@pytest.mark.parametrize('student', STUDENTS)
+def test_distiller_only_adds_its_losses_and_projections(
+        student, vocab_file, clip_tokenizer_dir):
+    """``distiller=None`` is the plain grounder: the distiller is built
+    last, so the student's weights and its head's losses are the same."""
+    plain = build_student(student, vocab_file)
+    assert plain.distiller is None
+    distilled = build_student(student, vocab_file,
+                              distiller_cfg(clip_tokenizer_dir))
+    student_keys = {
+        k: v
+        for k, v in distilled.state_dict().items()
+        if not k.startswith('distiller.')
+    }
+    assert list(student_keys) == list(plain.state_dict())
+    for key, value in plain.state_dict().items():
+        assert torch.equal(student_keys[key], value), key
+    make = STUDENTS[student][1]
+    inputs, samples = make()
+    samples_again = make()[1]
     torch.manual_seed(1)  # the same dropout
-    expected = transvg(inputs, samples, mode='loss')
+    expected = plain(inputs, samples, mode='loss')
     torch.manual_seed(1)
-    losses = epmvg(inputs, samples_again, mode='loss')
-    assert set(losses) == set(expected)
+    losses = distilled(inputs, samples_again, mode='loss')
+    assert set(losses) == set(expected) | DISTILL_LOSSES
     for name, value in expected.items():
         torch.testing.assert_close(losses[name], value)
 
 
-def test_checkpoints_hold_the_projections_not_the_teacher(
-        vocab_file, clip_tokenizer_dir):
-    model = tiny_epmvg(vocab_file, clip_tokenizer_dir)
-    keys = list(model.state_dict())
-    distiller_keys = sorted(k for k in keys if k.startswith('distiller.'))
+@pytest.mark.parametrize('student', STUDENTS)
+def test_teacher_is_in_no_checkpoint_and_no_optimizer_group(
+        student, vocab_file, clip_tokenizer_dir):
+    model = build_student(student, vocab_file,
+                          distiller_cfg(clip_tokenizer_dir))
+    distiller_keys = sorted(k for k in model.state_dict()
+                            if k.startswith('distiller.'))
     assert distiller_keys == [
         'distiller.text_proj.bias', 'distiller.text_proj.weight',
         'distiller.visual_proj.bias', 'distiller.visual_proj.weight'
     ]
-    fresh = tiny_epmvg(vocab_file, clip_tokenizer_dir)
+    fresh = build_student(student, vocab_file,
+                          distiller_cfg(clip_tokenizer_dir))
     fresh.load_state_dict(model.state_dict(), strict=True)
+    optim_wrapper = build_optim_wrapper(
+        model,
+        dict(
+            optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4),
+            paramwise_cfg=dict(custom_keys={
+                'backbone': dict(lr_mult=0.1),
+                'text_encoder': dict(lr_mult=0.1)
+            })))
+    optimized = {
+        id(p)
+        for group in optim_wrapper.optimizer.param_groups
+        for p in group['params']
+    }
+    clip = model.distiller.teacher.clip
+    assert not optimized & {id(p) for p in clip.parameters()}
+    assert {id(p) for p in model.distiller.parameters()} <= optimized
 
 
-def test_teacher_takes_the_preprocessor_normalisation(vocab_file,
-                                                      clip_tokenizer_dir):
-    model = tiny_epmvg(vocab_file, clip_tokenizer_dir)
+def test_teacher_reads_the_students_normalisation(vocab_file,
+                                                  clip_tokenizer_dir):
+    model = build_student('TransVG', vocab_file,
+                          distiller_cfg(clip_tokenizer_dir))
     teacher = model.distiller.teacher
     assert teacher.bgr_to_rgb  # no conversion: mmcv's BGR images
     # no normalisation: inputs are 0..255 pixels
     torch.testing.assert_close(teacher.scale.flatten(),
                                1 / (255 * torch.tensor(OPENAI_CLIP_STD)))
-    cfg = tiny_transvg_cfg(vocab_file)
-    cfg['data_preprocessor'] = dict(
-        type='DetDataPreprocessor',
-        mean=STUDENT_MEAN,
-        std=STUDENT_STD,
-        bgr_to_rgb=True)
-    torch.manual_seed(0)
-    model = MODELS.build(
-        dict(
-            cfg,
-            type='EpmVG',
-            distiller=dict(
-                type='CrossModalDistiller',
-                teacher=dict(
-                    type='CLIPTeacher',
-                    config=tiny_config(),
-                    tokenizer=clip_tokenizer_dir),
-                visual_dims=32)))
+    assert model.distiller.text_proj.in_features == 16
+    cfg = dict(
+        tiny_transvg_cfg(vocab_file),
+        data_preprocessor=dict(
+            type='DetDataPreprocessor',
+            mean=STUDENT_MEAN,
+            std=STUDENT_STD,
+            bgr_to_rgb=True),
+        distiller=distiller_cfg(clip_tokenizer_dir))
+    model = MODELS.build(cfg)
+    assert student_input_of(model.data_preprocessor) == dict(
+        student_mean=pytest.approx(STUDENT_MEAN),
+        student_std=pytest.approx(STUDENT_STD),
+        bgr_to_rgb=False)
     teacher = model.distiller.teacher
     assert not teacher.bgr_to_rgb
     torch.testing.assert_close(
         teacher.scale.flatten(),
         torch.tensor(STUDENT_STD) / (255 * torch.tensor(OPENAI_CLIP_STD)))
-    assert model.distiller.text_proj.in_features == 16
+
+
+def test_the_config_overrides_what_the_grounder_fills_in(
+        vocab_file, clip_tokenizer_dir):
+    distiller = distiller_cfg(clip_tokenizer_dir, text_dims=16)
+    distiller['teacher'] = dict(
+        distiller['teacher'],
+        student_mean=STUDENT_MEAN,
+        student_std=[2.] * 3,
+        bgr_to_rgb=False)
+    model = build_student('VGLAW', vocab_file, distiller)
+    teacher = model.distiller.teacher
+    assert not teacher.bgr_to_rgb
+    torch.testing.assert_close(teacher.scale.flatten(),
+                               2 / (255 * torch.tensor(OPENAI_CLIP_STD)))
+
+
+def test_a_grounder_without_encode_refuses_a_distiller(vocab_file,
+                                                       clip_tokenizer_dir):
+
+    class OnePass(BaseGrounder):
+        """Reads both modalities in one pass: no pre-fusion step."""
+
+        def extract_feat(self, inputs, data_samples):
+            raise AssertionError('not run')
+
+    cfg = tiny_transvg_cfg(vocab_file)
+    with pytest.raises(ValueError, match='OnePass has no pre-fusion'):
+        OnePass(
+            backbone=cfg['backbone'],
+            bbox_head=cfg['bbox_head'],
+            text_encoder=cfg['text_encoder'],
+            distiller=distiller_cfg(clip_tokenizer_dir))
 
 
 def test_distiller_options(vocab_file, clip_tokenizer_dir):

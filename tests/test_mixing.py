@@ -29,12 +29,15 @@ HEADS = dict(
     VGLAWHead='vglaw_tiny_synthetic.py',
     VGLAWCellHead='vglaw_tiny_synthetic.py')
 #: what mmvg.models.heads and mmvg.models.aids export that is a part or
-#: base of a head, or no head
+#: base of a head, or no head; and the per-scale heads, which read
+#: ``GroundingFeatures.scales`` that only a scanning encoder makes (other
+#: heads under ScanFormer: tests/test_scanformer.py)
 PARTS = {
-    'BaseBoxHead', 'CellProposalLoss', 'CellProposalQueryGenerator',
-    'CellProposals', 'ConvStem', 'PointingTokenBranch', 'ReferenceRefinement',
-    'ReferencedDecoderBranch', 'ReferencedQueryDecoder', 'Sine2DPositionInit',
-    'SimVGDecoderBranch', 'SimVGSetHead', 'SimVGTokenBranch'
+    'ScaleRegHead', 'ScaleCellHead', 'BaseBoxHead', 'CellProposalLoss',
+    'CellProposalQueryGenerator', 'CellProposals', 'ConvStem',
+    'PointingTokenBranch', 'ReferenceRefinement', 'ReferencedDecoderBranch',
+    'ReferencedQueryDecoder', 'Sine2DPositionInit', 'SimVGDecoderBranch',
+    'SimVGSetHead', 'SimVGTokenBranch'
 }
 #: the parts of a model that go with its head: a DETR-style head reads the
 #: queries of its query stage

@@ -237,8 +237,10 @@ def test_keep_loss_by_hand():
     target = torch.tensor([[0.25, 0.2, 0.3, 0.2]])  # cxcywh
     scales = ScaleOutputs(
         tokens=torch.zeros(1, 2, 4),
-        patches=[torch.zeros(1, 1, 4), torch.zeros(1, 4, 4)],
-        gates=[torch.ones(1, 1), torch.tensor([[1., 0., 0., 1.]])],
+        patches=[torch.zeros(1, 1, 4),
+                 torch.zeros(1, 4, 4)],
+        gates=[torch.ones(1, 1),
+               torch.tensor([[1., 0., 0., 1.]])],
         present=[torch.ones(1, 1, dtype=torch.bool)] * 1 +
         [torch.tensor([[True, True, True, False]])],
         grids=[(1, 1), (2, 2)],

@@ -11,44 +11,47 @@ from mmvg.registry import MODELS
 
 
 def tiny_vglaw(vocab_file, lang_dims=16, **head):
-    return MODELS.build(
-        dict(
-            type='VGLAW',
-            data_preprocessor=dict(
-                type='DetDataPreprocessor', pad_size_divisor=16,
-                pad_mask=True),
-            backbone=dict(
-                type='LanguageAdaptiveViT',
-                img_size=64,
-                patch_size=16,
-                embed_dims=32,
-                num_layers=2,
-                num_heads=2,
-                with_cls_token=False,
-                final_norm=False,
-                window_size=2,
-                global_attn_indexes=(1, ),
-                use_rel_pos=True,
-                lang_dims=lang_dims,
-                num_groups=2,
-                reduction=4,
-                dynamic_dims=4),
-            text_encoder=dict(
-                type='HFTextEncoder',
-                vocab_file=vocab_file,
-                max_length=12,
-                config=dict(
-                    hidden_size=16,
-                    num_hidden_layers=1,
-                    num_attention_heads=2,
-                    intermediate_size=32)),
-            bbox_head=dict(
-                type='VGLAWHead',
-                in_channels=32,
-                lang_dims=16,
-                pool_dims=8,
-                norm_cfg=dict(type='GN', num_groups=4),
-                **head)))
+    return MODELS.build(tiny_vglaw_cfg(vocab_file, lang_dims, **head))
+
+
+def tiny_vglaw_cfg(vocab_file, lang_dims=16, **head):
+    """A tiny VG-LAW config (visual and text width 32 and 16)."""
+    return dict(
+        type='VGLAW',
+        data_preprocessor=dict(
+            type='DetDataPreprocessor', pad_size_divisor=16, pad_mask=True),
+        backbone=dict(
+            type='LanguageAdaptiveViT',
+            img_size=64,
+            patch_size=16,
+            embed_dims=32,
+            num_layers=2,
+            num_heads=2,
+            with_cls_token=False,
+            final_norm=False,
+            window_size=2,
+            global_attn_indexes=(1, ),
+            use_rel_pos=True,
+            lang_dims=lang_dims,
+            num_groups=2,
+            reduction=4,
+            dynamic_dims=4),
+        text_encoder=dict(
+            type='HFTextEncoder',
+            vocab_file=vocab_file,
+            max_length=12,
+            config=dict(
+                hidden_size=16,
+                num_hidden_layers=1,
+                num_attention_heads=2,
+                intermediate_size=32)),
+        bbox_head=dict(
+            type='VGLAWHead',
+            in_channels=32,
+            lang_dims=16,
+            pool_dims=8,
+            norm_cfg=dict(type='GN', num_groups=4),
+            **head))
 
 
 def masked_batch():

@@ -12,30 +12,17 @@ Example::
 """
 import argparse
 import os.path as osp
-from typing import List, Optional, Sequence
+from typing import Optional, Sequence
 
-from mmvg.datasets.synthetic.writer import BERT_SPECIAL_TOKENS, train_spm
-
-
-def read_words(vocab_file: str) -> List[str]:
-    """The words of a synthetic ``vocab.txt``, specials dropped."""
-    if not osp.isfile(vocab_file):
-        raise FileNotFoundError(
-            f'{vocab_file} not found: generate the synthetic dataset first '
-            '(tools/dataset_converters/make_synthetic_refs.py)')
-    with open(vocab_file, encoding='utf-8') as f:
-        words = [line.strip() for line in f]
-    words = [w for w in words if w and w not in BERT_SPECIAL_TOKENS]
-    if not words:
-        raise ValueError(f'{vocab_file} holds no words')
-    return words
+from mmvg.datasets.synthetic import read_vocab_words
+from mmvg.datasets.synthetic.writer import train_spm
 
 
 def make_synthetic_spm(data_root: str) -> str:
     """Write ``data_root/synthetic/spm.model`` and return its path."""
     ann_dir = osp.join(data_root, 'synthetic')
-    return train_spm(
-        read_words(osp.join(ann_dir, 'vocab.txt')), osp.join(ann_dir, 'spm'))
+    words = read_vocab_words(osp.join(ann_dir, 'vocab.txt'))
+    return train_spm(words, osp.join(ann_dir, 'spm'))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

@@ -4,9 +4,10 @@ from .generator import make_synthetic_dataset
 from .parsing import parse_expression
 from .phrasing import phrasings, vocabulary
 from .scene import Scene, SceneObject
+from .writer import read_vocab_words
 
 __all__ = [
     'make_synthetic_dataset', 'Desc', 'Expression', 'Ordinal', 'Relation',
     'resolve', 'parse_expression', 'phrasings', 'vocabulary', 'Scene',
-    'SceneObject'
+    'SceneObject', 'read_vocab_words'
 ]

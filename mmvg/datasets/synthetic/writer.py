@@ -146,3 +146,19 @@ def train_spm(words: Sequence[str], model_prefix: str) -> str:
         num_threads=1,
         minloglevel=2)
     return f'{model_prefix}.model'
+
+
+def read_vocab_words(path: str) -> List[str]:
+    """The words of a ``vocab.txt`` that :func:`write_vocab` wrote,
+    special tokens dropped (what tokenizers of other formats are made
+    from)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'{path} not found: generate the synthetic dataset first '
+            '(tools/dataset_converters/make_synthetic_refs.py)')
+    with open(path, encoding='utf-8') as f:
+        words = [line.strip() for line in f]
+    words = [w for w in words if w and w not in BERT_SPECIAL_TOKENS]
+    if not words:
+        raise ValueError(f'{path} holds no words')
+    return words

@@ -72,7 +72,7 @@ class CLIPTeacher(BaseModule):
         self.tokenizer = CLIPTokenizer.from_pretrained(tokenizer)
         model = (
             CLIPModel.from_pretrained(name_or_path) if config is None else
-            CLIPModel(self._random_init_config(config, self.tokenizer)))
+            CLIPModel(self.clip_config(config, self.tokenizer)))
         model.requires_grad_(False).eval()
         self._frozen = (model, )  # a tuple: not registered as a submodule
         self.embed_dims = model.config.projection_dim
@@ -86,9 +86,9 @@ class CLIPTeacher(BaseModule):
         self.register_buffer('shift', shift, persistent=False)
 
     @staticmethod
-    def _random_init_config(config: dict,
-                            tokenizer: CLIPTokenizer) -> CLIPConfig:
-        """``config`` with the text ids of ``tokenizer``."""
+    def clip_config(config: dict, tokenizer: CLIPTokenizer) -> CLIPConfig:
+        """A ``CLIPConfig`` from the kwargs ``config``, with the text ids
+        (vocabulary size, bos / eos / pad) of ``tokenizer``."""
         text_ids = dict(
             vocab_size=len(tokenizer),
             bos_token_id=tokenizer.bos_token_id,

@@ -1,5 +1,4 @@
 """BaseGrounder: owns the loss / predict / tensor modes of every method."""
-from abc import ABCMeta, abstractmethod
 from contextlib import AbstractContextManager
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
@@ -8,6 +7,7 @@ from mmdet.structures import DetDataSample
 from mmengine.model import BaseModel
 from torch import Tensor, nn
 
+from mmvg.models.distillers import student_input_of
 from mmvg.models.utils import batch_padding_mask
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures
@@ -15,15 +15,18 @@ from mmvg.structures import GroundingFeatures
 SampleList = List[DetDataSample]
 
 
-class BaseGrounder(BaseModel, metaclass=ABCMeta):
+class BaseGrounder(BaseModel):
     """Base class of grounders: image + expression -> boxes (and masks).
 
-    A subclass implements :meth:`extract_feat` (encode and fuse both
-    modalities into one :class:`GroundingFeatures`, padding masks made
-    there); the head, built from ``bbox_head``, reads only those features
-    and the data samples to give losses or predictions, so any encoder can
-    sit under any head. Predictions land in ``pred_instances`` of each
-    sample, in original-image pixels when ``rescale`` is True.
+    A subclass implements :meth:`encode` (both modalities encoded, before
+    any fusion, into one :class:`GroundingFeatures`, padding masks made
+    there), which :meth:`fuse` then fuses (the ``fusion`` module, when
+    given); or, when one encoder reads both modalities at once (SimVG,
+    ScanFormer), :meth:`extract_feat` in place of both. The head, built
+    from ``bbox_head``, reads only those features and the data samples to
+    give losses or predictions, so any encoder can sit under any head.
+    Predictions land in ``pred_instances`` of each sample, in
+    original-image pixels when ``rescale`` is True.
 
     A step runs encode (:meth:`extract_feat`, then the ``adapters``), then
     an optional query stage, as mmdet's ``DetectionTransformer`` has it: a
@@ -36,8 +39,14 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
     The common parts are built here, in this order, from their configs:
     ``backbone``, ``text_encoder``, ``neck``, ``fusion`` (the optional ones
     when given; :meth:`build_fusion` says how), ``query_generator``,
-    ``decoder`` and ``bbox_head``; a method's grounder adds only what is
-    its own.
+    ``decoder``, ``bbox_head`` and ``distiller``; a method's grounder adds
+    only what is its own.
+
+    A ``distiller`` is a training-time module: in ``loss`` mode it reads
+    the batch, the expressions and the output of :meth:`encode` and adds
+    its losses (e.g. EpmVG's ``CrossModalDistiller``, a frozen CLIP teacher
+    whose losses train the encoders). ``predict`` and ``tensor`` modes
+    never run it; ``distiller=None`` is the grounder without it.
 
     Args:
         backbone: visual (or multimodal) encoder config.
@@ -59,6 +68,9 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
             ``'bbox_head.decoder_branch'``) that do not learn: no gradients,
             kept in eval mode, and the query stage's ones run without
             autograd (e.g. a frozen teacher).
+        distiller: optional config of a training-time module on the
+            encoded features (``CrossModalDistiller``); see
+            :meth:`build_distiller` for what it is given.
     """
 
     def __init__(self,
@@ -71,6 +83,7 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                  query_generator: Optional[dict] = None,
                  decoder: Optional[dict] = None,
                  frozen_modules: Sequence[str] = (),
+                 distiller: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
@@ -94,6 +107,8 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
         self.frozen_modules = tuple(frozen_modules)
         for name in self.frozen_modules:
             self.frozen_module(name).requires_grad_(False)
+        self.distiller = (None if distiller is None else
+                          self.build_distiller(distiller))
 
     def frozen_module(self, name: str) -> nn.Module:
         """The submodule ``name`` of ``frozen_modules``, named clearly when
@@ -119,6 +134,25 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
 
     def build_fusion(self, cfg: dict) -> nn.Module:
         """The fusion module from its config (after the encoders)."""
+        return MODELS.build(cfg)
+
+    def build_distiller(self, cfg: dict) -> nn.Module:
+        """The distiller from its config, with what this grounder knows
+        where the config leaves it out: its ``teacher`` reads this data
+        preprocessor's batches (:func:`student_input_of`: mean, std, channel
+        order) and its ``text_dims`` is the text encoder's width."""
+        if type(self).encode is BaseGrounder.encode:
+            raise ValueError(
+                f'{type(self).__name__} has no pre-fusion encoding step '
+                '(`encode`) for a distiller to read.')
+        cfg = dict(cfg)
+        if 'teacher' in cfg:
+            cfg['teacher'] = {
+                **student_input_of(self.data_preprocessor),
+                **cfg['teacher']
+            }
+        if hasattr(self, 'text_encoder'):
+            cfg.setdefault('text_dims', self.text_encoder.embed_dims)
         return MODELS.build(cfg)
 
     @staticmethod
@@ -161,10 +195,25 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
             text_mask=text['padding_mask'],
             sentence=text['cls'])
 
-    @abstractmethod
+    def encode(self, inputs: Tensor,
+               data_samples: SampleList) -> GroundingFeatures:
+        """Images and expressions encoded before any fusion: what a
+        ``distiller`` reads."""
+        raise NotImplementedError(
+            f'{type(self).__name__} implements neither `encode` nor '
+            '`extract_feat`.')
+
+    def fuse(self, feats: GroundingFeatures) -> GroundingFeatures:
+        """The encoded features through the ``fusion`` module; as they are
+        without one."""
+        fusion = getattr(self, 'fusion', None)
+        return feats if fusion is None else fusion(feats)
+
     def extract_feat(self, inputs: Tensor,
                      data_samples: SampleList) -> GroundingFeatures:
-        """Encode images and expressions into the head's input features."""
+        """Encode images and expressions into the head's input features:
+        :meth:`encode`, then :meth:`fuse`."""
+        return self.fuse(self.encode(inputs, data_samples))
 
     def features(self,
                  inputs: Tensor,
@@ -218,9 +267,17 @@ class BaseGrounder(BaseModel, metaclass=ABCMeta):
                            'tensor.')
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
-        """Losses of a batch."""
-        feats = self.features(inputs, data_samples)
-        return self.bbox_head.loss(feats, data_samples)
+        """Losses of a batch: the head's and, with a ``distiller``, its
+        losses on the encoded features."""
+        if self.distiller is None:
+            return self.bbox_head.loss(
+                self.features(inputs, data_samples), data_samples)
+        encoded = self.encode(inputs, data_samples)
+        feats = self.head_features(self.fuse(encoded), data_samples)
+        losses = self.bbox_head.loss(feats, data_samples)
+        losses.update(
+            self.distiller(inputs, self.texts_of(data_samples), encoded))
+        return losses
 
     def predict(self,
                 inputs: Tensor,

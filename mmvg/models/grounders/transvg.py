@@ -47,13 +47,9 @@ class TransVG(BaseGrounder):
 
     def encode(self, inputs: Tensor,
                data_samples: List[DetDataSample]) -> GroundingFeatures:
-        """The two modalities apart: last-level visual tokens, BERT's."""
+        """The two modalities apart: the neck's last-level visual tokens,
+        BERT's tokens and [CLS] (the ``sentence``). The fusion then gives
+        fused tokens and the [REG] token as the ``object_token``."""
         visual = self.neck(self.backbone(inputs))[-1]
         text = self.text_encoder(self.texts_of(data_samples))
         return self.map_features(inputs, data_samples, visual, text)
-
-    def extract_feat(self, inputs: Tensor,
-                     data_samples: List[DetDataSample]) -> GroundingFeatures:
-        """Fused visual and text tokens; the [REG] token is the
-        ``object_token``."""
-        return self.fusion(self.encode(inputs, data_samples))

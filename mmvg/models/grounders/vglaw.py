@@ -36,10 +36,11 @@ class VGLAW(BaseGrounder):
                 f'backbone lang_dims {lang_dims} differs from the text '
                 f'encoder width {self.text_encoder.embed_dims}.')
 
-    def extract_feat(self, inputs: Tensor,
-                     data_samples: List[DetDataSample]) -> GroundingFeatures:
-        """Expression-aware visual tokens; the [CLS] language feature is
-        the ``sentence``."""
+    def encode(self, inputs: Tensor,
+               data_samples: List[DetDataSample]) -> GroundingFeatures:
+        """Expression-aware visual tokens; BERT's tokens, its [CLS]
+        feature the ``sentence``. No fusion follows: these reach the head
+        (and a ``distiller``)."""
         text = self.text_encoder(self.texts_of(data_samples))
         visual, _ = self.backbone(inputs, text['feats'], text['padding_mask'])
         return self.map_features(inputs, data_samples, visual, text)

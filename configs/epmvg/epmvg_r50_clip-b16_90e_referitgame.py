@@ -1,0 +1,21 @@
+# EpmVG: TransVG-style ResNet-50 (DETR) + BERT-base student, frozen CLIP
+# ViT-B/16 teacher, ReferItGame (Berkeley), TransVG's schedule; the
+# backbone from TransVG's ReferItGame DETR checkpoint. See README.md.
+_base_ = [
+    '../_base_/datasets/referitgame.py', '../_base_/datasets/transvg_640.py',
+    '../_base_/models/epmvg_transvg-r50_clip-b16.py',
+    '../_base_/schedules/transvg_90e_adamw.py', '../_base_/default_runtime.py'
+]
+
+model = dict(
+    backbone=dict(
+        init_cfg=dict(checkpoint='pretrain_weights/detr-r50-referit.pth')))
+
+# TransVG's batch of 64: 8 GPUs x 8
+train_dataloader = dict(
+    batch_size=8, dataset=dict(pipeline={{_base_.transvg_train_pipeline}}))
+val_dataloader = dict(batch_size=8)
+test_dataloader = dict(batch_size=8)
+
+default_hooks = dict(
+    checkpoint=dict(interval=5, max_keep_ckpts=3, save_best='REC/Acc@0.5'))
