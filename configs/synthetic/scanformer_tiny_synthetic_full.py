@@ -4,4 +4,6 @@
 # schedule).
 _base_ = './scanformer_tiny_synthetic.py'
 
-model = dict(backbone=dict(num_scales=1), bbox_head=dict(loss_budget=None))
+model = dict(
+    backbone=dict(num_scales=1),
+    bbox_head=dict(loss_budget=None, keep_weight=0.0))

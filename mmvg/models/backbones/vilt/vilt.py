@@ -110,8 +110,8 @@ class ViLT(BaseModule):
     def init_weights(self) -> None:
         """Strict loading of a ``Pretrained`` init_cfg; otherwise timm's
         init for the transformer and BERT's N(0, 0.02) for the embeddings
-        and the pooler, then the initialisers an init_cfg list names (e.g.
-        an aid's ``Sine2DPositionInit``)."""
+        and the pooler, then the initialisers an init_cfg list names (on
+        top of that init)."""
         cfg = self.init_cfg
         if isinstance(cfg, dict) and cfg.get('type') == 'Pretrained':
             load_vilt_checkpoint(self, cfg['checkpoint'])
