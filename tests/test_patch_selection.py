@@ -20,11 +20,27 @@ def test_training_gates_are_hard_with_soft_gradient():
     torch.manual_seed(0)
     selector = PatchSelector(8).train()
     patches = torch.randn(2, 6, 8, requires_grad=True)
-    gates = selector(patches)
+    gates, scores = selector(patches)
     assert set(gates.detach().unique().tolist()) <= {0.0, 1.0}
+    torch.testing.assert_close(
+        scores, torch.sigmoid(selector.score(patches).squeeze(-1)))
     gates.sum().backward()
     assert selector.score.weight.grad.abs().sum() > 0
     assert patches.grad.abs().sum() > 0
+
+
+def test_read_all_reads_every_patch_and_keeps_the_gradient():
+    torch.manual_seed(0)
+    selector = PatchSelector(8, init_bias=-20.0).train()
+    patches = torch.randn(2, 6, 8, requires_grad=True)
+    assert selector(patches).gates.sum() == 0  # logit -20: all dropped
+    selector.read_all = True
+    gates = selector(patches).gates
+    assert gates.tolist() == [[1.0] * 6] * 2
+    gates.sum().backward()
+    assert selector.score.weight.grad.abs().sum() > 0
+    selector.eval()  # inference ignores it
+    assert selector(patches).gates.sum() == 0
 
 
 def test_inference_threshold_and_keep_ratio():
@@ -33,9 +49,9 @@ def test_inference_threshold_and_keep_ratio():
         selector.score.weight.fill_(1.0)
         selector.score.bias.zero_()
     patches = torch.tensor([[[-2.], [3.], [0.5], [-0.1]]])
-    assert selector(patches).tolist() == [[0., 1., 1., 0.]]
+    assert selector(patches).gates.tolist() == [[0., 1., 1., 0.]]
     selector.keep_ratio = 0.25
-    assert selector(patches).tolist() == [[0., 1., 0., 0.]]
+    assert selector(patches).gates.tolist() == [[0., 1., 0., 0.]]
 
 
 def test_bad_keep_ratio_is_refused():

@@ -3,6 +3,8 @@ and the exit-scale prediction, early exit, the WordPiece tokenizer, and
 heads of other methods under it."""
 import warnings
 
+import math
+
 import pytest
 import torch
 from mmdet.structures.bbox import bbox_cxcywh_to_xyxy
@@ -210,10 +212,11 @@ def test_scale_outputs_are_checked():
         patches=[torch.zeros(2, 1, 4),
                  torch.zeros(2, 4, 4)],
         gates=[torch.ones(2, 1), torch.ones(2, 4)],
+        scores=[torch.ones(2, 1), torch.ones(2, 4)],
         present=[torch.ones(2, 1, dtype=torch.bool)] * 2,
         grids=[(1, 1), (2, 2)],
         exit_scale=torch.tensor([1, 1]))
-    with pytest.raises(ValueError, match=r'must be \(B=2, 4, ...\) for grid'):
+    with pytest.raises(ValueError, match=r'scores and present must be \(B=2, 4, ...\) for grid'):
         ScaleOutputs(**good)
     good['present'] = [
         torch.ones(2, 1, dtype=torch.bool),
@@ -232,7 +235,8 @@ def test_scale_outputs_are_checked():
 
 def test_keep_loss_by_hand():
     """Target (normalised xyxy) 0.1-0.4 x 0.1-0.3 overlaps cell (0, 0) of
-    the 2x2 grid only; the gates read cells 0 and 3."""
+    the 2x2 grid only; cell 3 is padding. The loss is the BCE of the
+    scores of the present cells whose parent was read."""
     from mmvg.models.aids import ScaleCellHead
     target = torch.tensor([[0.25, 0.2, 0.3, 0.2]])  # cxcywh
     scales = ScaleOutputs(
@@ -241,12 +245,15 @@ def test_keep_loss_by_hand():
                  torch.zeros(1, 4, 4)],
         gates=[torch.ones(1, 1),
                torch.tensor([[1., 0., 0., 1.]])],
+        scores=[torch.ones(1, 1),
+                torch.tensor([[0.8, 0.4, 0.1, 0.9]])],
         present=[torch.ones(1, 1, dtype=torch.bool)] * 1 +
         [torch.tensor([[True, True, True, False]])],
         grids=[(1, 1), (2, 2)],
         exit_scale=torch.tensor([1]))
-    # present cells 0, 1, 2: gaps 0, 0, 0 -> 0; reading cell 1 costs 1/3
-    assert ScaleCellHead.keep_loss(scales, target).item() == 0.0
-    scales.gates[1] = torch.tensor([[1., 1., 0., 1.]])
+    expected = -(math.log(0.8) + math.log(0.6) + math.log(0.9)) / 3
     assert ScaleCellHead.keep_loss(scales, target).item() == \
-        pytest.approx(1 / 3)
+        pytest.approx(expected, rel=1e-5)
+    # the parent not read: no decision, no loss
+    scales.gates[0] = torch.zeros(1, 1)
+    assert ScaleCellHead.keep_loss(scales, target).item() == 0.0

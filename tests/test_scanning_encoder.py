@@ -58,6 +58,11 @@ def test_merged_inference_equals_every_patch_path(encoder):
         model.merge_dropped = False
         full = model(img, ids, mask)
     assert [g.shape[1] for g in merged['gates']] == [4, 16, 64]
+    # a patch is read exactly when its score (0 where the parent was not
+    # read) passes the selector's threshold
+    for gates, scores in zip(merged['gates'][1:], merged['scores'][1:]):
+        assert torch.equal(gates, (scores > 0.5).float())
+    assert torch.equal(merged['scores'][0], torch.ones(3, 4))
     assert merged['grids'] == [(2, 2), (4, 4), (8, 8)]
     for gates in merged['gates'][1:]:  # some patches read, some dropped
         assert 0 < gates.sum() < gates.numel()

@@ -9,7 +9,8 @@
 # positions that start from a 2-D sine encoding, and each
 # scale's [REG] token pointing at a cell whose anchored box is the scale's
 # box, with the selection told to read the patches that overlap the target
-# (ScaleCellHead, keep_weight).
+# (ScaleCellHead, keep_weight); the first two epochs read every patch
+# (SelectionWarmupHook) while the selection learns.
 _base_ = [
     '../_base_/datasets/synthetic_refs.py',
     '../_base_/models/scanformer_vilt-b32.py',
@@ -39,8 +40,12 @@ model = dict(
         type='ScaleCellHead',
         in_channels=embed_dims,
         keep_weight=10.0,
-        loss_budget=dict(target_ratio=0.2, loss_weight=10.0)))
+        loss_budget=dict(target_ratio=0.2, loss_weight=2.0)))
 
+custom_hooks = [
+    dict(type='RNGStateHook'),
+    dict(type='SelectionWarmupHook', epochs=2)
+]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
     checkpoint=dict(interval=2, max_keep_ckpts=2))

@@ -18,6 +18,10 @@ class ScaleOutputs:
             scale's full grid (dropped patches carry the constant token's).
         gates: one (B, N_s) 0/1 tensor per scale: the patches read (in
             training with the straight-through gradient of the selection).
+        scores: one (B, N_s) tensor per scale: the selection's probability
+            of reading each patch (its parent's score; 0 where the parent
+            was not read, 1 at the coarsest scale), for losses that
+            supervise the selection.
         present: one (B, N_s) bool tensor per scale, False on batch
             padding.
         grids: (h, w) patch grid of each scale.
@@ -28,6 +32,7 @@ class ScaleOutputs:
     tokens: Tensor
     patches: List[Tensor]
     gates: List[Tensor]
+    scores: List[Tensor]
     present: List[Tensor]
     grids: List[Tuple[int, int]]
     exit_scale: Tensor
@@ -37,18 +42,21 @@ class ScaleOutputs:
         lists = dict(
             patches=self.patches,
             gates=self.gates,
+            scores=self.scores,
             present=self.present,
             grids=self.grids)
         for name, values in lists.items():
             if len(values) != num_scales:
                 raise ValueError(f'ScaleOutputs.{name} has {len(values)} '
                                  f'entries for {num_scales} scales')
-        for patches, gates, present, (h, w) in zip(self.patches, self.gates,
-                                                   self.present, self.grids):
-            shapes = (patches.shape[:2], gates.shape, present.shape)
+        for patches, gates, scores, present, (h, w) in zip(
+                self.patches, self.gates, self.scores, self.present,
+                self.grids):
+            shapes = (patches.shape[:2], gates.shape, scores.shape,
+                      present.shape)
             if any(shape != (batch, h * w) for shape in shapes):
                 raise ValueError(
-                    f'patches, gates and present must be (B={batch}, '
+                    f'patches, gates, scores and present must be (B={batch}, '
                     f'{h * w}, ...) for grid {(h, w)}, got '
                     f'{[tuple(shape) for shape in shapes]}')
         if self.exit_scale.shape != (batch, ):

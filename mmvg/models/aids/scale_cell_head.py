@@ -4,12 +4,14 @@ import math
 from typing import List, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmdet.models.layers import MLP
 from mmdet.structures import DetDataSample
 from mmdet.structures.bbox import bbox_cxcywh_to_xyxy
 from torch import Tensor, nn
 
 from mmvg.models.heads import ScaleRegHead
+from mmvg.models.layers.patch_selection import expand_to_children
 from mmvg.models.utils import cell_boxes, cell_grid, center_cells, take_cells
 from mmvg.registry import MODELS
 from mmvg.structures import GroundingFeatures, ScaleOutputs
@@ -28,9 +30,11 @@ class ScaleCellHead(ScaleRegHead):
     cell learns from the first epochs. Only synthetic configs name it.
 
     With ``keep_weight`` it also tells the selection what to read: at
-    every selected scale the squared gap between each present patch's gate
-    and whether the patch overlaps the target box (``loss_keep``, through
-    the gates' straight-through gradient). Without it a selector trained
+    every selected scale the binary cross-entropy between each patch's
+    selection score and whether the patch overlaps the target box
+    (``loss_keep``, on the scores rather than through the sampled gates,
+    so that it also trains while ``SelectionWarmupHook`` reads every
+    patch). Without it a selector trained
     from scratch drops the target's patches as often as others, and the
     pointing at the finest scale cannot learn.
 
@@ -95,18 +99,25 @@ class ScaleCellHead(ScaleRegHead):
 
     @staticmethod
     def keep_loss(scales: ScaleOutputs, target: Tensor) -> Tensor:
-        """Mean over the selected scales of the squared gap between the
-        present patches' gates and whether each patch overlaps the
-        (B, 4) normalised cxcywh ``target``."""
+        """Mean over the selected scales of the binary cross-entropy
+        between the selection scores and whether each patch overlaps the
+        (B, 4) normalised cxcywh ``target``, over the present patches whose
+        parent was read (where the selection decided)."""
         xyxy = bbox_cxcywh_to_xyxy(target)
-        gaps = []
-        for gates, present, (h, w) in zip(scales.gates[1:], scales.present[1:],
-                                          scales.grids[1:]):
+        losses = []
+        for s in range(1, len(scales.grids)):
+            (h, w), parent_grid = scales.grids[s], scales.grids[s - 1]
             cells = cell_grid((h, w), target)
             size = target.new_tensor([w, h])
             low, high = cells / size, (cells + 1) / size
             overlaps = ((low[None] < xyxy[:, None, 2:]) &
                         (high[None] > xyxy[:, None, :2])).all(-1)
-            gap = (gates - overlaps.to(gates.dtype))**2
-            gaps.append(gap[present].mean())
-        return torch.stack(gaps).mean()
+            parent_read = expand_to_children(scales.gates[s - 1].detach(),
+                                             parent_grid,
+                                             h // parent_grid[0]) > 0.5
+            decided = scales.present[s] & parent_read
+            scores = scales.scores[s].clamp(1e-6, 1 - 1e-6)
+            loss = F.binary_cross_entropy(
+                scores, overlaps.to(scores.dtype), reduction='none')
+            losses.append(loss[decided].sum() / decided.sum().clamp(min=1))
+        return torch.stack(losses).mean()

@@ -68,6 +68,7 @@ class ScanFormer(BaseGrounder):
             tokens=out['reg'],
             patches=out['patches'],
             gates=out['gates'],
+            scores=out['scores'],
             present=out['present'],
             grids=out['grids'],
             exit_scale=out['exit_scale'])

@@ -9,7 +9,7 @@ is exactly the learnable constant token (and, at inference, merged into
 one, see :mod:`constant_token_merge`). Inference keeps the children of
 patches above a threshold, or of a top ratio of patches.
 """
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import torch
 from torch import Tensor, nn
@@ -39,6 +39,16 @@ def expand_to_children(parent: Tensor, grid: tuple, factor: int) -> Tensor:
     return values.repeat_interleave(factor, dim=2).flatten(1)
 
 
+class Selection(NamedTuple):
+    """A selector's decision over (B, N) patches: ``gates`` the hard 0/1
+    values (in training with the soft gate's gradient), ``scores`` the
+    noise-free probability of reading each patch's children, for losses
+    that supervise the selection itself."""
+
+    gates: Tensor
+    scores: Tensor
+
+
 @MODELS.register_module()
 class PatchSelector(nn.Module):
     """Predict from a scale's patch features which children to read.
@@ -51,6 +61,11 @@ class PatchSelector(nn.Module):
             patches instead (the top-scoring ones; at least one).
         init_bias: initial logit, so that training starts keeping most
             patches (sigmoid(2) = 0.88).
+
+    Attributes:
+        read_all: in training, make every hard gate 1 (the soft gates keep
+            their gradient), so that finer scales learn from whole images
+            while the selection learns; set by ``SelectionWarmupHook``.
     """
 
     def __init__(self,
@@ -67,19 +82,27 @@ class PatchSelector(nn.Module):
         self.keep_ratio = keep_ratio
         self.score = nn.Linear(embed_dims, 1)
         nn.init.constant_(self.score.bias, init_bias)
+        self.read_all = False
 
-    def forward(self, patches: Tensor) -> Tensor:
-        """(B, N, C) patch features -> (B, N) gates: hard 0/1 values; in
-        training with the straight-through gradient of the soft gate."""
+    def forward(self, patches: Tensor) -> Selection:
+        """(B, N, C) patch features -> the (B, N) gates and scores."""
         logits = self.score(patches).squeeze(-1)
+        scores = torch.sigmoid(logits)
+        return Selection(self.gates_of(logits, scores), scores)
+
+    def gates_of(self, logits: Tensor, scores: Tensor) -> Tensor:
+        """Hard 0/1 gates from the (B, N) logits: sampled through the
+        Gumbel-sigmoid in training (straight-through), by the inference
+        rule otherwise."""
         if self.training:
             uniform = torch.rand_like(logits).clamp(1e-6, 1 - 1e-6)
             noise = uniform.log() - (-uniform).log1p()
             soft = torch.sigmoid((logits + noise) / self.tau)
-            hard = (soft > 0.5).to(soft.dtype)
+            hard = torch.ones_like(soft) if self.read_all else (
+                soft > 0.5).to(soft.dtype)
             return _StraightThrough.apply(soft, hard)
         if self.keep_ratio is None:
-            return (torch.sigmoid(logits) > self.threshold).to(logits.dtype)
+            return (scores > self.threshold).to(logits.dtype)
         num = max(1, round(self.keep_ratio * logits.shape[1]))
         top = logits.topk(num, dim=1).indices
         return torch.zeros_like(logits).scatter_(1, top, 1.0)

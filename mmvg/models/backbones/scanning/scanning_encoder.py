@@ -190,6 +190,9 @@ class ScanningEncoder(BaseModule):
             run, ``patches`` (one (B, N_s, C) tensor per scale: normed
             patch outputs, dropped positions carrying the constant token's),
             ``gates`` (one (B, N_s) 0/1 tensor per scale, 1 = read),
+            ``scores`` (one (B, N_s) tensor per scale: the selection's
+            probability of reading each patch, 0 where its parent was not
+            read, 1 at the coarsest scale),
             ``present`` (one (B, N_s) bool per scale, False on padding),
             ``grids`` ((h, w) per scale), ``exit_scale`` (B,) the scale
             whose [REG] is each sample's prediction and ``text``
@@ -204,21 +207,26 @@ class ScanningEncoder(BaseModule):
         active = text_ids.new_ones(batch, dtype=torch.bool)
         exit_scale = text_ids.new_full((batch, ), last)
         regs, all_patches, all_gates, all_present, grids = [], [], [], [], []
-        selected = None
+        all_scores, selection = [], None
         for s, size in enumerate(self.scale_sizes(*img.shape[-2:])):
             scaled, present, valid_hw = self._scale_input(
                 img, size, img_shapes)
             grid = (size[0] // ops.patch_size, size[1] // ops.patch_size)
-            gates = present.to(img.dtype) if s == 0 else \
-                expand_to_children(selected, grids[-1], self.factor)
+            if s == 0:
+                gates = scores = present.to(img.dtype)
+            else:
+                gates, scores = (expand_to_children(value, grids[-1],
+                                                    self.factor)
+                                 for value in selection)
             gates = gates * (present & active[:, None]).to(gates.dtype)
             reg = self.reg_tokens[s].expand(batch, 1, -1)
             tokens, bias, merged = self._segment(scaled, valid_hw, gates,
                                                  present, reg)
             out = ops.encode(tokens, bias, cache, 0, self.split, VISION)
             if s < last:
-                selected = self.selectors[s](self._per_patch(
-                    out, merged, present.shape[1])) * gates
+                gates_s, scores_s = self.selectors[s](self._per_patch(
+                    out, merged, present.shape[1]))
+                selection = (gates_s * gates, scores_s * gates.detach())
             out = ops.encode(out, bias, cache, self.split, ops.num_blocks,
                              VISION)
             regs.append(ops.norm(out[:, 0], VISION))
@@ -226,6 +234,7 @@ class ScanningEncoder(BaseModule):
                 ops.norm(
                     self._per_patch(out, merged, present.shape[1]), VISION))
             all_gates.append(gates)
+            all_scores.append(scores)
             all_present.append(present)
             grids.append(grid)
             if exit_rule is not None and s < last:
@@ -240,6 +249,7 @@ class ScanningEncoder(BaseModule):
             reg=torch.stack(regs, 1),
             patches=all_patches,
             gates=all_gates,
+            scores=all_scores,
             present=all_present,
             grids=grids,
             exit_scale=exit_scale,
