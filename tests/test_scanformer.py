@@ -1,9 +1,8 @@
 """The ScanFormer grounder: the contract it hands heads, per-scale losses
 and the exit-scale prediction, early exit, the WordPiece tokenizer, and
 heads of other methods under it."""
-import warnings
-
 import math
+import warnings
 
 import pytest
 import torch
@@ -140,6 +139,8 @@ def test_box_agreement_exit_by_hand():
 
 def test_early_exit_in_predict(vocab_file):
     model = tiny_scanformer(vocab_file, early_exit=dict(iou_thr=0.0)).eval()
+    for selector in model.backbone.selectors:  # read everything
+        torch.nn.init.constant_(selector.score.bias, 1e4)
     inputs, samples = make_batch()
     with torch.no_grad():
         feats = model.features(inputs, samples)
@@ -216,7 +217,9 @@ def test_scale_outputs_are_checked():
         present=[torch.ones(2, 1, dtype=torch.bool)] * 2,
         grids=[(1, 1), (2, 2)],
         exit_scale=torch.tensor([1, 1]))
-    with pytest.raises(ValueError, match=r'scores and present must be \(B=2, 4, ...\) for grid'):
+    with pytest.raises(
+            ValueError,
+            match=r'scores and present must be \(B=2, 4, ...\) for grid'):
         ScaleOutputs(**good)
     good['present'] = [
         torch.ones(2, 1, dtype=torch.bool),

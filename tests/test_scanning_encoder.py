@@ -171,7 +171,9 @@ def test_early_exit_stops_samples_and_the_scan():
     with torch.no_grad():
         out = model(img, ids, mask, exit_rule=first_sample_exits)
         full = model(img, ids, mask)
-    assert out['exit_scale'].tolist() == [0, 2, 2] and calls == [0, 1]
+    # the others stop where they stop without the rule
+    assert out['exit_scale'].tolist() == [0] + full['exit_scale'][1:].tolist()
+    assert calls == [0, 1]
     assert out['gates'][1][0].sum() == 0 and out['gates'][2][0].sum() == 0
     # the others scan on as before; the exited one no longer reads patches
     assert (out['reg'][1:] - full['reg'][1:]).abs().max() <= 1e-5
@@ -183,6 +185,23 @@ def test_early_exit_stops_samples_and_the_scan():
             exit_rule=lambda *args: torch.ones(3, dtype=torch.bool))
     assert stopped['reg'].shape[1] == 1 and len(stopped['gates']) == 1
     assert stopped['exit_scale'].tolist() == [0, 0, 0]
+
+
+def test_a_sample_reading_nothing_stops_at_the_previous_scale():
+    model = _build().eval()
+    img, ids, mask = _inputs()
+    with torch.no_grad():
+        for selector in model.selectors:  # everything read
+            selector.score.bias.fill_(1e4)
+        assert model(img, ids, mask)['exit_scale'].tolist() == [2, 2, 2]
+        model.selectors[1].score.bias.fill_(-1e4)  # scale 1 selects nothing
+        assert model(img, ids, mask)['exit_scale'].tolist() == [1, 1, 1]
+        model.selectors[0].score.bias.fill_(-1e4)
+        out = model(img, ids, mask)
+    assert out['exit_scale'].tolist() == [0, 0, 0]
+    assert out['gates'][1].sum() == 0 and out['gates'][2].sum() == 0
+    model.train()  # training always runs every scale
+    assert model(img, ids, mask)['exit_scale'].tolist() == [2, 2, 2]
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,9 @@ class SelectionWarmupHook(Hook):
     def before_train_epoch(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
-        selectors = [m for m in model.modules() if isinstance(m, PatchSelector)]
+        selectors = [
+            m for m in model.modules() if isinstance(m, PatchSelector)
+        ]
         if not selectors:
             raise ValueError('SelectionWarmupHook found no PatchSelector in '
                              f'{type(model).__name__}')

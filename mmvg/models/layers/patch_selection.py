@@ -98,8 +98,8 @@ class PatchSelector(nn.Module):
             uniform = torch.rand_like(logits).clamp(1e-6, 1 - 1e-6)
             noise = uniform.log() - (-uniform).log1p()
             soft = torch.sigmoid((logits + noise) / self.tau)
-            hard = torch.ones_like(soft) if self.read_all else (
-                soft > 0.5).to(soft.dtype)
+            hard = torch.ones_like(soft) if self.read_all else (soft > 0.5).to(
+                soft.dtype)
             return _StraightThrough.apply(soft, hard)
         if self.keep_ratio is None:
             return (scores > self.threshold).to(logits.dtype)

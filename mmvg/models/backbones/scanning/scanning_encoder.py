@@ -52,7 +52,9 @@ class ScanningEncoder(BaseModule):
     patches (children of a dropped patch stay dropped); Encoder2's [REG]
     output is that scale's box feature. The coarsest scale reads all its
     patches. Patches in the batch padding (``img_shapes``) are not
-    attended to at any scale.
+    attended to at any scale. At inference a sample whose selection keeps
+    no patch of a scale stops before it: its prediction is the previous
+    scale's (``exit_scale``).
 
     In training every patch stays in the sequence with its straight-through
     gate on the input, so each gate gets a gradient. At inference
@@ -215,17 +217,22 @@ class ScanningEncoder(BaseModule):
             if s == 0:
                 gates = scores = present.to(img.dtype)
             else:
-                gates, scores = (expand_to_children(value, grids[-1],
-                                                    self.factor)
-                                 for value in selection)
+                gates, scores = (
+                    expand_to_children(value, grids[-1], self.factor)
+                    for value in selection)
             gates = gates * (present & active[:, None]).to(gates.dtype)
+            if s > 0 and not self.training:
+                # nothing selected to read: the previous scale is the last
+                empty = active & ~(gates > 0.5).any(dim=1)
+                exit_scale[empty] = s - 1
+                active = active & ~empty
             reg = self.reg_tokens[s].expand(batch, 1, -1)
             tokens, bias, merged = self._segment(scaled, valid_hw, gates,
                                                  present, reg)
             out = ops.encode(tokens, bias, cache, 0, self.split, VISION)
             if s < last:
-                gates_s, scores_s = self.selectors[s](self._per_patch(
-                    out, merged, present.shape[1]))
+                gates_s, scores_s = self.selectors[s](
+                    self._per_patch(out, merged, present.shape[1]))
                 selection = (gates_s * gates, scores_s * gates.detach())
             out = ops.encode(out, bias, cache, self.split, ops.num_blocks,
                              VISION)
