@@ -64,9 +64,10 @@ def run_tool(args: List[str], env: dict = None, timeout: int = 600) -> str:
     return output
 
 
-def load_tool_module(script: str):
-    """``tools/<script>`` imported as a module (tools/ is not a package)."""
-    path = osp.join(ROOT, 'tools', script)
+def load_tool_module(script: str, folder: str = 'tools'):
+    """``<folder>/<script>`` imported as a module (tools/ and demo/ are not
+    packages)."""
+    path = osp.join(ROOT, folder, script)
     spec = importlib.util.spec_from_file_location(
         osp.splitext(osp.basename(script))[0], path)
     module = importlib.util.module_from_spec(spec)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install mmvg and its stack into the current Python (idempotent).
 #   bash tools/install.sh          runtime only
-#   bash tools/install.sh --tests  also the test requirements
+#   bash tools/install.sh --tests  also the test requirements and Chromium
 # The mmcv wheel is taken from $MMCV_WHEEL_DIR (default: ../shared/wheels
 # beside the project root) when that folder exists; otherwise mmcv 2.1.0 is
 # built from source with its compiled ops (about 30 min on 2 cores).
@@ -40,5 +40,8 @@ $PIP --no-build-isolation --no-deps -e "$ROOT"
 if [ "${1:-}" = "--tests" ]; then
     $PIP -r "$ROOT/requirements/tests.txt"
     $PIP --no-deps -r "$ROOT/requirements/tests_nodeps.txt"
+    # headless Chromium for the web demo's browser test (skipped without it)
+    bash "$ROOT/tools/install_browser.sh" ||
+        echo "no Chromium: the web demo's browser test will be skipped"
 fi
 python -c "import mmcv._ext, mmdet.models, mmvg; print('mmvg', mmvg.__version__, 'ready')"

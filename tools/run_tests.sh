@@ -7,4 +7,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/tools/install.sh" --tests
 cd "$ROOT"
 bash tools/lint.sh
-python -m pytest tests -q "$@"
+python -m pytest tests -q -rs "$@"  # -rs: why tests were skipped
